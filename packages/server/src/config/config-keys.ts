@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/**
+ * Every configuration key Zaqros reads: its environment variable, type, default for one machine,
+ * whether it is a secret (masked by `zaqros config`), and one line of documentation.
+ *
+ * The same names are accepted in the optional JSON config file (`ZAQROS_CONFIG_FILE`);
+ * the environment wins over the file.
+ */
+export interface ConfigKey<T> {
+  readonly env: string;
+  readonly doc: string;
+  readonly secret: boolean;
+  readonly schema: z.ZodType<T>;
+  /** Default when neither the environment nor the file sets the key; undefined means "unset". */
+  readonly fallback: string | undefined;
+}
+
+function key<T>(
+  env: string,
+  schema: z.ZodType<T>,
+  fallback: string | undefined,
+  doc: string,
+  secret = false,
+) {
+  return { env, schema, fallback, doc, secret } satisfies ConfigKey<T>;
+}
+
+const port = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}-\d{1,5}$/, "must be a range such as 20000-29999")
+  .transform((text, ctx) => {
+    const [low, high] = text.split("-").map(Number) as [number, number];
+    if (low < 1024 || high > 65535 || low >= high) {
+      ctx.addIssue({ code: "custom", message: "must be a range of ports between 1024 and 65535, low-high" });
+      return z.NEVER;
+    }
+    if (low % 2 !== 0) {
+      ctx.addIssue({ code: "custom", message: "must start on an even port (RTP uses even ports, RTCP odd)" });
+      return z.NEVER;
+    }
+    return { low, high };
+  });
+
+const host = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address");
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+  .optional();
+
+const positiveMs = z.coerce.number({ message: "must be a number" }).int().min(0).max(3_600_000);
+
+export const CONFIG_KEYS = {
+  dataDir: key(
+    "ZAQROS_DATA_DIR",
+    z.string().min(1),
+    "./data",
+    "Folder for the SQLite database, keys and local mail.",
+  ),
+  databaseUrl: key(
+    "DATABASE_URL",
+    databaseUrl,
+    undefined,
+    "PostgreSQL connection URL; unset means SQLite at <data dir>/zaqros.db.",
+    true,
+  ),
+  bindAddress: key(
+    "ZAQROS_BIND_ADDRESS",
+    host,
+    "127.0.0.1",
+    "Address the HTTP and SIP listeners bind to (0.0.0.0 for every interface).",
+  ),
+  publicHost: key(
+    "ZAQROS_PUBLIC_HOST",
+    host,
+    "127.0.0.1",
+    "Host name or address that phones and browsers use to reach this server.",
+  ),
+  httpPort: key("ZAQROS_HTTP_PORT", port, "8080", "TCP port of the web portal and REST API."),
+  sipPort: key("ZAQROS_SIP_PORT", port, "5060", "UDP and TCP port for SIP signalling."),
+  rtpPorts: key(
+    "ZAQROS_RTP_PORTS",
+    portRange,
+    "20000-29999",
+    "Port range the media relay allocates RTP/RTCP pairs from.",
+  ),
+  logLevel: key(
+    "ZAQROS_LOG_LEVEL",
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "must be one of fatal, error, warn, info, debug, trace, silent",
+    }),
+    "info",
+    "Least severe log level written.",
+  ),
+  logFormat: key(
+    "ZAQROS_LOG_FORMAT",
+    z.enum(["auto", "json", "pretty"], { message: "must be auto, json or pretty" }),
+    "auto",
+    "json for machines, pretty for a terminal; auto picks pretty when writing to a terminal.",
+  ),
+  shutdownTimeoutMs: key(
+    "ZAQROS_SHUTDOWN_TIMEOUT_MS",
+    positiveMs,
+    "10000",
+    "How long a graceful shutdown waits for work in flight before it closes anyway.",
+  ),
+  secret: key(
+    "ZAQROS_SECRET",
+    z.string().min(32, "must be at least 32 characters").optional(),
+    undefined,
+    "Server secret for signing nonces and tokens; unset means one is generated and kept in the data dir.",
+    true,
+  ),
+} as const;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as accounts from "./2026-11-30-0001-accounts.ts";
+
+/** Every migration, keyed by its sortable name. Add new ones at the end. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "2026-11-30-0001-accounts": accounts,
+};

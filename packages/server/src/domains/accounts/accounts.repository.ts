@@ -1,0 +1,51 @@
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { AccountsTable, Database } from "../../db/schema.ts";
+import type { Account } from "./accounts.types.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    status: row.status,
+    country: row.country,
+    currency: row.currency,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class AccountsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(account: Omit<Account, "status"> & { status?: Account["status"] }, tx: Executor = this.db) {
+    await tx
+      .insertInto("accounts")
+      .values({
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        phone: account.phone,
+        password_hash: null,
+        status: account.status ?? "active",
+        country: account.country,
+        currency: account.currency,
+        created_at: account.createdAt,
+        updated_at: account.updatedAt,
+      })
+      .execute();
+  }
+
+  async findById(id: string, tx: Executor = this.db): Promise<Account | undefined> {
+    const row = await tx.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async findByEmail(email: string, tx: Executor = this.db): Promise<Account | undefined> {
+    const row = await tx.selectFrom("accounts").selectAll().where("email", "=", email).executeTakeFirst();
+    return row && toAccount(row);
+  }
+}

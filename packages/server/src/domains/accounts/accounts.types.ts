@@ -1,0 +1,27 @@
+import type { AccountStatus } from "../../db/schema.ts";
+
+export type { AccountStatus };
+
+export interface Account {
+  id: string;
+  name: string;
+  email: string;
+  /** E.164 */
+  phone: string | null;
+  status: AccountStatus;
+  country: string;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewAccount {
+  name: string;
+  email: string;
+  /** Any form the country's numbering plan allows; stored as E.164. */
+  phone?: string | undefined;
+  /** ISO 3166-1 alpha-2, default US. */
+  country?: string | undefined;
+  /** ISO 4217, default USD. */
+  currency?: string | undefined;
+}

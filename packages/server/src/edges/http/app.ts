@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { Counter, type Registry } from "prom-client";
+import type { Logger } from "../../logging/logger.ts";
+import { problemErrorHandler, sendProblem } from "./problem.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { homeRoutes } from "./routes/home.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+
+export interface HttpAppDeps {
+  logger: Logger;
+  metrics: Registry;
+  databaseReady: () => Promise<boolean>;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+}
+
+/** Builds the HTTP edge. It receives everything it uses; it builds no services of its own. */
+export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 256 * 1024,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  });
+
+  const requests = new Counter({
+    name: "zaqros_http_requests_total",
+    help: "HTTP requests answered, by route and status.",
+    labelNames: ["method", "route", "status"],
+    registers: [deps.metrics],
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? "unmatched",
+      status: String(reply.statusCode),
+    });
+  });
+
+  // Responses finished during shutdown close their connection, so keep-alive clients do not hold it up.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (closing) reply.header("connection", "close");
+    return payload;
+  });
+
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { type: "about:blank", title: "Not found", status: 404, instance: request.url }),
+  );
+
+  app.register(healthRoutes, { databaseReady: deps.databaseReady });
+  app.register(metricsRoutes, { registry: deps.metrics });
+  app.register(homeRoutes);
+  return app;
+}

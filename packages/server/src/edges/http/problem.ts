@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { ACCOUNT_ERRORS } from "../../domains/accounts/accounts.errors.ts";
+import { DomainError } from "../../domains/domain-error.ts";
+
+/**
+ * The one table that maps domain error codes to HTTP statuses. A test checks every code of every
+ * domain's catalogue appears here.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<keyof typeof ACCOUNT_ERRORS, number>> = {
+  "ACCOUNT.NOT_FOUND": 404,
+  "ACCOUNT.EMAIL_TAKEN": 409,
+  "ACCOUNT.INVALID_EMAIL": 422,
+  "ACCOUNT.INVALID_PHONE": 422,
+  "ACCOUNT.INVALID_NAME": 422,
+  "ACCOUNT.INVALID_COUNTRY": 422,
+  "ACCOUNT.INVALID_CURRENCY": 422,
+};
+
+/** An RFC 9457 problem details body. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  instance?: string;
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  return reply.status(problem.status).type("application/problem+json").send(problem);
+}
+
+/**
+ * Turns every error into problem+json. Domain errors keep their code and message; validation and
+ * parsing errors say what was wrong with the request; anything else is a 500 whose details stay in
+ * the log (raw database or library messages never reach a client).
+ */
+export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DomainError) {
+    const status = (HTTP_STATUS_BY_CODE as Record<string, number>)[error.code] ?? 400;
+    return sendProblem(reply, {
+      type: `https://zaqros.org/problems/${error.code.toLowerCase()}`,
+      title: error.message,
+      status,
+      code: error.code,
+      instance: request.url,
+    });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return sendProblem(reply, {
+      type: "about:blank",
+      title: status === 413 ? "Request body too large" : "Bad request",
+      status,
+      detail: error.message,
+      ...(error.code ? { code: error.code } : {}),
+    });
+  }
+  request.log.error({ err: error }, "request failed");
+  return sendProblem(reply, {
+    type: "about:blank",
+    title: "Internal server error",
+    status: 500,
+    detail: `The server could not complete the request; quote request id ${request.id} to support.`,
+  });
+}
