@@ -20,7 +20,7 @@ function findTests(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const all = findTests(join(root, "packages")).sort();
+const all = [...findTests(join(root, "packages")), ...findTests(join(root, "scripts"))].sort();
 const files = filters.length ? all.filter((f) => filters.some((p) => f.includes(p))) : all;
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ")}`);
