@@ -1,0 +1,133 @@
+import { createSocket, type Socket } from "node:dgram";
+import { once } from "node:events";
+import { isIPv6 } from "node:net";
+import { canonicalIp } from "./ip-address.ts";
+import type { InboundHandler, LocalEndpoint, SendTarget, Transport } from "./transport.ts";
+import { TransportError } from "./transport-error.ts";
+
+export interface UdpTransportOptions {
+  /** Address to bind, an IP literal; an IPv6 address (`::`) makes an IPv6 socket. */
+  address: string;
+  /** Port to bind; 0 lets the system pick one. Default 5060. */
+  port?: number;
+  /** With an IPv6 `address`, refuse IPv4 traffic (no dual stack). Default false. */
+  ipv6Only?: boolean;
+}
+
+/** The largest UDP payload an IPv4 datagram can carry (65,535 − 20 IP − 8 UDP). */
+const MAX_DATAGRAM = 65_507;
+
+/**
+ * SIP over UDP: one datagram is one message.
+ *
+ * Datagrams made only of CR and LF bytes are dropped here: phones send them as NAT
+ * keep-alives over UDP, and they are not messages.
+ */
+export class UdpTransport implements Transport {
+  readonly protocol = "udp";
+  readonly reliable = false;
+  readonly #options: UdpTransportOptions;
+  #socket: Socket | undefined;
+  #local: LocalEndpoint | undefined;
+  #handler: InboundHandler | undefined;
+
+  constructor(options: UdpTransportOptions) {
+    this.#options = options;
+  }
+
+  get local(): LocalEndpoint | undefined {
+    return this.#local;
+  }
+
+  onMessage(handler: InboundHandler): void {
+    this.#handler = handler;
+  }
+
+  async listen(): Promise<LocalEndpoint> {
+    if (this.#local) return this.#local;
+    const v6 = isIPv6(this.#options.address);
+    const socket = createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: this.#options.ipv6Only ?? false });
+    socket.on("message", (bytes, info) => this.#receive(bytes, info.address, info.port));
+    socket.bind({ address: this.#options.address, port: this.#options.port ?? 5060 });
+    try {
+      // events.once rejects when "error" (EADDRINUSE ...) comes first.
+      await once(socket, "listening");
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+    socket.on("error", () => {});
+    const bound = socket.address();
+    this.#socket = socket;
+    this.#local = {
+      protocol: "udp",
+      address: canonicalIp(bound.address) ?? bound.address,
+      port: bound.port,
+    };
+    return this.#local;
+  }
+
+  send(bytes: Uint8Array, target: SendTarget): Promise<void> {
+    const socket = this.#socket;
+    if (!socket) {
+      return Promise.reject(new TransportError("TRANSPORT.NOT_LISTENING", "udp is not listening"));
+    }
+    if (bytes.length > MAX_DATAGRAM) {
+      return Promise.reject(
+        new TransportError(
+          "TRANSPORT.DATAGRAM_TOO_LARGE",
+          `${bytes.length} bytes do not fit in a UDP datagram`,
+        ),
+      );
+    }
+    const address = this.#destination(socket, target.address);
+    if (address === undefined) {
+      return Promise.reject(
+        new TransportError(
+          "TRANSPORT.NO_ROUTE",
+          `cannot reach ${target.address} from ${this.#options.address}`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      socket.send(bytes, target.port, address, (cause) => {
+        if (cause) reject(new TransportError("TRANSPORT.SEND_FAILED", "udp send failed", { cause }));
+        else resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#local = undefined;
+    if (!socket) return;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  /** The address in the socket's family: IPv4 on a dual-stack socket becomes IPv4-mapped IPv6. */
+  #destination(socket: Socket, host: string): string | undefined {
+    const address = canonicalIp(host);
+    if (address === undefined) return undefined;
+    const socketIsV6 = socket.address().family === "IPv6";
+    const targetIsV6 = isIPv6(address);
+    if (socketIsV6 === targetIsV6) return address;
+    if (socketIsV6 && !this.#options.ipv6Only) return `::ffff:${address}`;
+    return undefined;
+  }
+
+  #receive(bytes: Buffer, address: string, port: number): void {
+    const local = this.#local;
+    if (!local || isOnlyLineBreaks(bytes)) return;
+    this.#handler?.({
+      bytes,
+      source: { protocol: "udp", address: canonicalIp(address) ?? address, port },
+      local,
+    });
+  }
+}
+
+function isOnlyLineBreaks(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x0d && b !== 0x0a) return false;
+  return true;
+}
