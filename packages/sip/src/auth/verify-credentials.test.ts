@@ -435,8 +435,9 @@ test("when required parameters are missing or ill-formed, then MALFORMED", async
   for (const [name, value] of cases) {
     assert.equal(await reason(s, request(withParam(good, name, value))), "MALFORMED", `${name}=${value}`);
   }
-  const userhash = withParam(withParam(good, "username", undefined), "username*", "UTF-8''alice");
-  assert.equal(await reason(s, request(userhash)), "MALFORMED");
+  const extended = withParam(withParam(good, "username", undefined), "username*", "UTF-8''alice");
+  assert.equal(await reason(s, request(extended)), "MALFORMED");
+  assert.equal(await reason(s, request(withParam(good, "userhash", "true"))), "MALFORMED");
   const sessWithoutQop = withParam(withParam(good, "algorithm", "MD5-sess"), "qop", undefined);
   assert.equal(await reason(server({ algorithms: ["MD5-sess"] }), request(sessWithoutQop)), "MALFORMED");
 });
