@@ -86,6 +86,20 @@ export const CONFIG_KEYS = {
     "127.0.0.1",
     "Host name or address that phones and browsers use to reach this server.",
   ),
+  sipDomain: key(
+    "ZAQROS_SIP_DOMAIN",
+    host,
+    "zaqros.local",
+    "SIP domain and digest realm of device credentials; changing it invalidates every device password.",
+  ),
+  nodeId: key(
+    "ZAQROS_NODE_ID",
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, dots, dashes or underscores"),
+    "node-1",
+    "Name of this node among several sharing one database (registrations remember which node holds a connection).",
+  ),
   httpPort: key("ZAQROS_HTTP_PORT", port, "8080", "TCP port of the web portal and REST API."),
   sipPort: key("ZAQROS_SIP_PORT", port, "5060", "UDP and TCP port for SIP signalling."),
   rtpPorts: key(

@@ -1,16 +1,77 @@
 import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "../config/config.ts";
 import { loadOrCreateSecret } from "../config/server-secret.ts";
 import { type DatabaseHandle, openDatabase, pingDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
+import type { Database } from "../db/schema.ts";
 import { AccountsRepository } from "../domains/accounts/accounts.repository.ts";
 import { AccountsService } from "../domains/accounts/accounts.service.ts";
+import { DevicesRepository } from "../domains/devices/devices.repository.ts";
+import { DevicesService } from "../domains/devices/devices.service.ts";
+import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
+import { NumbersService } from "../domains/numbers/numbers.service.ts";
+import { RegistrationsRepository } from "../domains/registrations/registrations.repository.ts";
+import { RegistrationsService } from "../domains/registrations/registrations.service.ts";
+import type { RegistrarPolicy } from "../domains/registrations/registrations.types.ts";
+import { CarriersRepository } from "../domains/routing/carriers.repository.ts";
+import { CarriersService } from "../domains/routing/carriers.service.ts";
 import { buildHttpApp } from "../edges/http/app.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 
 export interface Services {
   accounts: AccountsService;
+  devices: DevicesService;
+  registrations: RegistrationsService;
+  carriers: CarriersService;
+  numbers: NumbersService;
+}
+
+export interface ServiceOptions {
+  /** The SIP domain: realm of device credentials. */
+  sipDomain: string;
+  registrar?: Partial<RegistrarPolicy>;
+  now?: () => Date;
+}
+
+/** Builds every domain service over one database. */
+export function composeServices(db: Kysely<Database>, options: ServiceOptions): Services {
+  const now = options.now;
+  const accounts = new AccountsService({ repository: new AccountsRepository(db), now });
+  return {
+    accounts,
+    devices: new DevicesService({
+      repository: new DevicesRepository(db),
+      accounts,
+      realm: options.sipDomain,
+      now,
+    }),
+    registrations: new RegistrationsService({
+      repository: new RegistrationsRepository(db),
+      policy: options.registrar,
+      now,
+    }),
+    carriers: new CarriersService({ repository: new CarriersRepository(db), now }),
+    numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now }),
+  };
+}
+
+/** Opens the configured database, migrates it and builds the services (for CLI commands). */
+export async function openServices(
+  config: Config,
+): Promise<{ services: Services; close: () => Promise<void> }> {
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    services: composeServices(database.db, { sipDomain: config.sipDomain }),
+    close: () => database.close(),
+  };
 }
 
 export interface Platform {
@@ -42,9 +103,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     throw error;
   }
 
-  const services: Services = {
-    accounts: new AccountsService({ repository: new AccountsRepository(database.db) }),
-  };
+  const services = composeServices(database.db, { sipDomain: config.sipDomain });
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });

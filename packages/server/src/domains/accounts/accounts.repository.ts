@@ -13,6 +13,7 @@ function toAccount(row: Selectable<AccountsTable>): Account {
     status: row.status,
     country: row.country,
     currency: row.currency,
+    callerId: row.caller_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -33,9 +34,18 @@ export class AccountsRepository {
         status: account.status ?? "active",
         country: account.country,
         currency: account.currency,
+        caller_id: account.callerId,
         created_at: account.createdAt,
         updated_at: account.updatedAt,
       })
+      .execute();
+  }
+
+  async setCallerId(id: string, callerId: string | null, updatedAt: string, tx: Executor = this.db) {
+    await tx
+      .updateTable("accounts")
+      .set({ caller_id: callerId, updated_at: updatedAt })
+      .where("id", "=", id)
       .execute();
   }
 

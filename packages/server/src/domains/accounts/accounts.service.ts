@@ -51,11 +51,18 @@ export class AccountsService {
       status: "active",
       country,
       currency,
+      callerId: null,
       createdAt: at,
       updatedAt: at,
     };
     await this.repository.insert(account);
     return account;
+  }
+
+  /** Sets the default caller ID; the numbers domain checks the number is the account's own. */
+  async setCallerId(id: string, callerId: string | null): Promise<void> {
+    await this.get(id);
+    await this.repository.setCallerId(id, callerId, this.now().toISOString());
   }
 
   async get(id: string): Promise<Account> {

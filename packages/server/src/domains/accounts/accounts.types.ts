@@ -11,6 +11,8 @@ export interface Account {
   status: AccountStatus;
   country: string;
   currency: string;
+  /** E.164 number shown to callees by default; one of the account's numbers. */
+  callerId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import type { ACCOUNT_ERRORS } from "../../domains/accounts/accounts.errors.ts";
 import { DomainError } from "../../domains/domain-error.ts";
+import type { ErrorCode } from "../../domains/error-catalogue.ts";
 
 /**
  * The one table that maps domain error codes to HTTP statuses. A test checks every code of every
  * domain's catalogue appears here.
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<keyof typeof ACCOUNT_ERRORS, number>> = {
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   "ACCOUNT.NOT_FOUND": 404,
   "ACCOUNT.EMAIL_TAKEN": 409,
   "ACCOUNT.INVALID_EMAIL": 422,
@@ -14,6 +14,21 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<keyof typeof ACCOUNT_ERRORS, n
   "ACCOUNT.INVALID_NAME": 422,
   "ACCOUNT.INVALID_COUNTRY": 422,
   "ACCOUNT.INVALID_CURRENCY": 422,
+  "DEVICE.NOT_FOUND": 404,
+  "DEVICE.LIMIT_REACHED": 409,
+  "NUMBER.INVALID": 422,
+  "NUMBER.TAKEN": 409,
+  "NUMBER.NOT_FOUND": 404,
+  "REGISTRATION.INTERVAL_TOO_BRIEF": 422,
+  "REGISTRATION.OUT_OF_ORDER": 409,
+  "REGISTRATION.TOO_MANY_CONTACTS": 409,
+  "REGISTRATION.BAD_WILDCARD": 422,
+  "ROUTING.CARRIER_NOT_FOUND": 404,
+  "ROUTING.CARRIER_NAME_TAKEN": 409,
+  "ROUTING.INVALID_CARRIER": 422,
+  "ROUTING.INVALID_DECK": 422,
+  "ROUTING.NO_ROUTE": 404,
+  "ROUTING.INVALID_NUMBER": 422,
 };
 
 /** An RFC 9457 problem details body. */

@@ -1,0 +1,47 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { AccountsService } from "../accounts/accounts.service.ts";
+import { DomainError } from "../domain-error.ts";
+import type { NumbersRepository } from "./numbers.repository.ts";
+import type { OwnedNumber } from "./numbers.types.ts";
+
+export interface NumbersServiceDeps {
+  repository: NumbersRepository;
+  accounts: AccountsService;
+  now?: () => Date;
+}
+
+export class NumbersService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: NumbersServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Assigns a number to an account; the first number becomes the account's default caller ID. */
+  async assign(e164Input: string, accountId: string): Promise<OwnedNumber> {
+    const parsed = parsePhoneNumberFromString(e164Input.trim());
+    if (!parsed?.isPossible() || !e164Input.trim().startsWith("+")) {
+      throw new DomainError(
+        "NUMBER.INVALID",
+        `${e164Input.slice(0, 30)} is not an E.164 number such as +15551234567.`,
+      );
+    }
+    const account = await this.deps.accounts.get(accountId);
+    if (await this.deps.repository.find(parsed.number)) {
+      throw new DomainError("NUMBER.TAKEN", `${parsed.number} already belongs to an account.`);
+    }
+    const number: OwnedNumber = { e164: parsed.number, accountId, createdAt: this.now().toISOString() };
+    await this.deps.repository.insert(number);
+    if (!account.callerId) await this.deps.accounts.setCallerId(accountId, number.e164);
+    return number;
+  }
+
+  /** The owner of a number we hold, or undefined when the number is not ours. */
+  owner(e164: string): Promise<OwnedNumber | undefined> {
+    return this.deps.repository.find(e164);
+  }
+
+  list(accountId: string): Promise<OwnedNumber[]> {
+    return this.deps.repository.listByAccount(accountId);
+  }
+}

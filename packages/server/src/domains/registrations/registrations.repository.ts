@@ -1,0 +1,69 @@
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Database, RegistrationsTable } from "../../db/schema.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+export type RegistrationRow = Selectable<RegistrationsTable>;
+
+export class RegistrationsRepository {
+  constructor(readonly db: Kysely<Database>) {}
+
+  transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  listByDevice(deviceId: string, tx: Executor = this.db): Promise<RegistrationRow[]> {
+    return tx.selectFrom("registrations").selectAll().where("device_id", "=", deviceId).execute();
+  }
+
+  listLiveByAccount(accountId: string, nowIso: string): Promise<RegistrationRow[]> {
+    return this.db
+      .selectFrom("registrations")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("expires_at", ">", nowIso)
+      .orderBy("q", "desc")
+      .execute();
+  }
+
+  async upsert(row: RegistrationRow, tx: Executor = this.db): Promise<void> {
+    await tx
+      .insertInto("registrations")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["device_id", "contact_uri"]).doUpdateSet({
+          source_transport: row.source_transport,
+          source_address: row.source_address,
+          source_port: row.source_port,
+          connection_id: row.connection_id,
+          node_id: row.node_id,
+          call_id: row.call_id,
+          cseq: row.cseq,
+          q: row.q,
+          user_agent: row.user_agent,
+          expires_at: row.expires_at,
+          updated_at: row.updated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async remove(deviceId: string, contactUri: string, tx: Executor = this.db): Promise<void> {
+    await tx
+      .deleteFrom("registrations")
+      .where("device_id", "=", deviceId)
+      .where("contact_uri", "=", contactUri)
+      .execute();
+  }
+
+  async removeAllForDevice(deviceId: string, tx: Executor = this.db): Promise<void> {
+    await tx.deleteFrom("registrations").where("device_id", "=", deviceId).execute();
+  }
+
+  async removeExpired(nowIso: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom("registrations")
+      .where("expires_at", "<=", nowIso)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

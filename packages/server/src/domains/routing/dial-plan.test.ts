@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DomainError } from "../domain-error.ts";
+import { dialledToE164 } from "./dial-plan.ts";
+
+test("when digits are dialled in the forms people use, then each becomes the same E.164 number", () => {
+  const cases: Array<[string, string, string]> = [
+    ["+442079460958", "US", "+442079460958"],
+    ["00442079460958", "DE", "+442079460958"],
+    ["00442079460958", "US", "+442079460958"],
+    ["011442079460958", "US", "+442079460958"],
+    ["011442079460958", "CA", "+442079460958"],
+    ["020 7946 0958", "GB", "+442079460958"],
+    ["02079460958", "GB", "+442079460958"],
+    ["(415) 555-0132", "US", "+14155550132"],
+    ["4155550132", "US", "+14155550132"],
+    ["030 1234567", "DE", "+49301234567"],
+  ];
+  for (const [dialled, country, expected] of cases) {
+    assert.equal(dialledToE164(dialled, country), expected, `${dialled} from ${country}`);
+  }
+});
+
+test("when the digits are no possible number, then ROUTING.INVALID_NUMBER", () => {
+  for (const dialled of ["12", "abc", "+1", "0044", "+44 20 7946 0958 99999", "sip:evil", ""]) {
+    assert.throws(
+      () => dialledToE164(dialled, "GB"),
+      (e: unknown) => e instanceof DomainError && e.code === "ROUTING.INVALID_NUMBER",
+      dialled,
+    );
+  }
+});
