@@ -27,7 +27,7 @@ export type SipParseErrorCode =
   | "BAD_AUTH"
   | "BAD_DATE"
   | "CSEQ_METHOD_MISMATCH"
-  | "DUPLICATE_HEADER";
+  | "MISSING_HEADER";
 
 const reasons: Record<SipParseErrorCode, string> = {
   EMPTY_MESSAGE: "Empty Message",
@@ -54,7 +54,7 @@ const reasons: Record<SipParseErrorCode, string> = {
   BAD_AUTH: "Malformed Authentication Header",
   BAD_DATE: "Malformed Date",
   CSEQ_METHOD_MISMATCH: "CSeq Method Mismatch",
-  DUPLICATE_HEADER: "Duplicate Header Field",
+  MISSING_HEADER: "Missing Header Field",
 };
 
 /**

@@ -1,0 +1,64 @@
+import { is, isWsp, TOKEN } from "./charset.ts";
+import { formatParams, parseParams } from "./params.ts";
+import { SipParseError } from "./sip-parse-error.ts";
+import type { Via } from "./types.ts";
+import { parseHost, parsePort } from "./uri.ts";
+
+const SLASH = 0x2f;
+const COLON = 0x3a;
+
+function skipWsp(s: string, i: number): number {
+  while (i < s.length && isWsp(s.charCodeAt(i))) i++;
+  return i;
+}
+
+function token(s: string, i: number): number {
+  while (i < s.length && is(s.charCodeAt(i), TOKEN)) i++;
+  return i;
+}
+
+/**
+ * Parses one Via value (`via-parm`); split a comma-separated Via header first.
+ *
+ * @remarks RFC 3261 §25.1: `via-parm = sent-protocol LWS sent-by *( SEMI via-params )`,
+ * `sent-protocol = protocol-name SLASH protocol-version SLASH transport` with
+ * `SLASH = SWS "/" SWS`, and `sent-by = host [ COLON port ]` with `COLON = SWS ":" SWS`,
+ * so `SIP / 2.0 / UDP host ; branch = x` is valid (RFC 4475 §3.1.1.1). RFC 3261 §20.42:
+ * the transport is an extensible token (RFC 4475 §3.1.1.10 uses `UNKNOWN`), kept here in
+ * upper case.
+ */
+export function parseVia(s: string): Via {
+  let i = skipWsp(s, 0);
+  const nameEnd = token(s, i);
+  const name = s.slice(i, nameEnd);
+  i = skipWsp(s, nameEnd);
+  if (nameEnd === 0 || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
+  i = skipWsp(s, i + 1);
+  const versionEnd = token(s, i);
+  const version = s.slice(i, versionEnd);
+  i = skipWsp(s, versionEnd);
+  if (version === "" || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
+  i = skipWsp(s, i + 1);
+  const transportEnd = token(s, i);
+  if (transportEnd === i) throw new SipParseError("BAD_VIA", "missing transport");
+  const transport = s.slice(i, transportEnd).toUpperCase();
+  i = skipWsp(s, transportEnd);
+  if (i === transportEnd) throw new SipParseError("BAD_VIA", "missing sent-by");
+  const via: Via = {
+    protocol: `${name.toUpperCase()}/${version}`,
+    transport,
+    host: "",
+    params: new Map(),
+  };
+  i = parseHost(s, i, via, "BAD_VIA");
+  const colon = skipWsp(s, i);
+  if (s.charCodeAt(colon) === COLON) i = parsePort(s, skipWsp(s, colon + 1), via, "BAD_VIA");
+  parseParams(s, i, via.params, "BAD_VIA");
+  return via;
+}
+
+/** Writes a Via value: `SIP/2.0/UDP host:port;params`. */
+export function formatVia(via: Via): string {
+  const port = via.port === undefined ? "" : `:${via.port}`;
+  return `${via.protocol}/${via.transport} ${via.host}${port}${formatParams(via.params)}`;
+}

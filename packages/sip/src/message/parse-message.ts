@@ -1,0 +1,218 @@
+import { isAscii, isUtf8 } from "node:buffer";
+import { is, isWsp, TOKEN } from "../grammar/charset.ts";
+import { SipParseError } from "../grammar/sip-parse-error.ts";
+import { parseUri } from "../grammar/uri.ts";
+import { headerKey } from "./header-names.ts";
+import { Headers } from "./headers.ts";
+import { defaultMaxHeaders, defaultMaxMessageSize, type MessageLimits } from "./limits.ts";
+import type { HeaderField, SipMessage, SipRequest, SipResponse } from "./types.ts";
+import { validateMessage } from "./validate-message.ts";
+
+export interface ParseOptions extends MessageLimits {
+  /**
+   * Parse and check every hot header, the CSeq method and the Date now, rather than on first
+   * use (see `validateMessage`). Default false: typed headers are parsed lazily.
+   */
+  validate?: boolean;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const emptyBody = new Uint8Array(0);
+
+/**
+ * Parses one whole SIP message: a UDP datagram, a WebSocket message, or the bytes a
+ * `StreamFramer` cut out of a stream.
+ *
+ * The start line, the header lines and the body framing are checked here; the typed hot
+ * headers are parsed on first use (or at once with `validate: true`). Every failure is a
+ * `SipParseError`; no other exception escapes, and the work is linear in the input.
+ *
+ * @remarks RFC 3261 §18.3: "If the message has a Content-Length header field, the message
+ * body is assumed to contain that many bytes. If there are additional bytes in the transport
+ * packet beyond the end of the body, they MUST be discarded. If the transport packet ends
+ * before the end of the message body, this is considered an error." and "If there is no
+ * Content-Length header field, the message body is assumed to end at the end of the transport
+ * packet." RFC 3261 §7.5: implementations "MUST ignore any CRLF appearing before the
+ * start-line".
+ */
+export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMessage {
+  const maxSize = opts.maxMessageSize ?? defaultMaxMessageSize;
+  if (bytes.length > maxSize) throw new SipParseError("MESSAGE_TOO_LARGE", `over ${maxSize} bytes`);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let start = 0;
+  while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
+  if (start === buf.length) throw new SipParseError("EMPTY_MESSAGE");
+
+  let headEnd = -1;
+  let bodyStart = -1;
+  for (let i = start; ; ) {
+    const nl = buf.indexOf(LF, i);
+    if (nl < 0) throw new SipParseError("TRUNCATED", "no empty line after the header fields");
+    if (nl === buf.length - 1) {
+      // A datagram that ends right after a header line has nothing left to be a body: the
+      // empty line is missing, but where the header section ends is not in doubt.
+      headEnd = buf.length;
+      bodyStart = buf.length;
+      break;
+    }
+    const next = buf[nl + 1];
+    if (next === LF) {
+      headEnd = nl + 1;
+      bodyStart = nl + 2;
+      break;
+    }
+    if (next === CR && buf[nl + 2] === LF) {
+      headEnd = nl + 1;
+      bodyStart = nl + 3;
+      break;
+    }
+    i = nl + 1;
+  }
+
+  const head = buf.subarray(start, headEnd);
+  let text: string;
+  if (isAscii(head)) text = head.toString("latin1");
+  else if (isUtf8(head)) text = head.toString("utf8");
+  else throw new SipParseError("BAD_UTF8", "header section is not UTF-8");
+
+  const firstNl = text.indexOf("\n");
+  const startLine = text.slice(0, lineEnd(text, 0, firstNl));
+  const headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
+
+  const contentLength = headers.contentLength();
+  const available = buf.length - bodyStart;
+  let body: Uint8Array;
+  if (contentLength === undefined) {
+    body = available === 0 ? emptyBody : bytes.subarray(bodyStart);
+  } else if (contentLength > available) {
+    throw new SipParseError(
+      "CONTENT_LENGTH_MISMATCH",
+      `Content-Length ${contentLength} but ${available} bytes of body`,
+      "content-length",
+    );
+  } else {
+    body = contentLength === 0 ? emptyBody : bytes.subarray(bodyStart, bodyStart + contentLength);
+  }
+
+  const message = parseStartLine(startLine, headers, body);
+  if (opts.validate) validateMessage(message);
+  return message;
+}
+
+/** End of the line starting at `from` whose LF is at `nl`, without the CR before the LF. */
+function lineEnd(text: string, from: number, nl: number): number {
+  return nl > from && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+}
+
+/**
+ * @remarks RFC 3261 §7.3.1: "The formatting of header fields ... allows for arbitrary amount
+ * of whitespace on either side of the colon" and header fields "can be extended over multiple
+ * lines by preceding each extra line with at least one space or horizontal tab"; a folded
+ * value is stored with each line break and its surrounding whitespace replaced by one space.
+ */
+function parseHeaderLines(text: string, from: number, maxHeaders: number): Headers {
+  const fields: HeaderField[] = [];
+  const keys: string[] = [];
+  let last: HeaderField | undefined;
+  let pos = from;
+  let nextCr = text.indexOf("\r", pos);
+  while (pos < text.length) {
+    const nl = text.indexOf("\n", pos);
+    const end = lineEnd(text, pos, nl);
+    if (nextCr >= 0 && nextCr < pos) nextCr = text.indexOf("\r", pos);
+    if (nextCr >= 0 && nextCr < end) throw new SipParseError("BAD_HEADER", "bare CR in header field");
+    const first = text.charCodeAt(pos);
+    if (isWsp(first)) {
+      if (last === undefined)
+        throw new SipParseError("BAD_HEADER", "continuation line before the first header");
+      const more = trimWsp(text, pos, end);
+      if (more !== "") last.value = last.value === "" ? more : `${last.value} ${more}`;
+    } else {
+      const colon = text.indexOf(":", pos);
+      if (colon < 0 || colon > end) throw new SipParseError("BAD_HEADER", "header line without ':'");
+      let nameEnd = colon;
+      while (nameEnd > pos && isWsp(text.charCodeAt(nameEnd - 1))) nameEnd--;
+      const name = text.slice(pos, nameEnd);
+      if (!isToken(name)) throw new SipParseError("BAD_HEADER", "bad header name");
+      if (fields.length === maxHeaders) {
+        throw new SipParseError("TOO_MANY_HEADERS", `more than ${maxHeaders} header fields`);
+      }
+      last = { name, value: trimWsp(text, colon + 1, end) };
+      fields.push(last);
+      keys.push(headerKey(name));
+    }
+    pos = nl + 1;
+  }
+  return Headers.fromParsed(fields, keys);
+}
+
+function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!is(s.charCodeAt(i), TOKEN)) return false;
+  return true;
+}
+
+function trimWsp(text: string, from: number, to: number): string {
+  while (from < to && isWsp(text.charCodeAt(from))) from++;
+  while (to > from && isWsp(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
+}
+
+/**
+ * @remarks RFC 3261 §7.1: "The SIP-Version string is case-insensitive, but implementations
+ * MUST send upper-case." RFC 3261 §25.1: `Request-Line = Method SP Request-URI SP SIP-Version
+ * CRLF`: exactly one SP between the elements (RFC 4475 §3.1.2.9 and §3.1.2.10 put several,
+ * or trailing ones, which are malformed). RFC 3261 §8.2.2.1 answers an unsupported version
+ * with 505 (RFC 4475 §3.1.2.16).
+ */
+function parseStartLine(line: string, headers: Headers, body: Uint8Array): SipMessage {
+  if (line.length >= 4 && line.slice(0, 4).toUpperCase() === "SIP/") {
+    const sp = line.indexOf(" ");
+    checkVersion(sp < 0 ? line : line.slice(0, sp));
+    if (sp < 0) throw new SipParseError("BAD_STATUS", "missing status code");
+    let i = sp + 1;
+    let status = 0;
+    while (i < line.length && i - sp <= 4) {
+      const c = line.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      status = status * 10 + (c - 0x30);
+      i++;
+    }
+    if (i - sp !== 4 || status < 100 || status > 699 || (i < line.length && line.charCodeAt(i) !== 0x20)) {
+      throw new SipParseError("BAD_STATUS", "status code must be three digits from 100 to 699");
+    }
+    const response: SipResponse = {
+      kind: "response",
+      status,
+      reason: line.slice(i + 1),
+      version: "SIP/2.0",
+      headers,
+      body,
+    };
+    return response;
+  }
+  const sp1 = line.indexOf(" ");
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(" ", sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || line.indexOf(" ", sp2 + 1) >= 0 || sp2 === sp1 + 1) {
+    throw new SipParseError("BAD_START_LINE", "expected 'Method SP Request-URI SP SIP-Version'");
+  }
+  const method = line.slice(0, sp1);
+  if (!isToken(method)) throw new SipParseError("BAD_METHOD", "method is not a token");
+  checkVersion(line.slice(sp2 + 1));
+  const uriText = line.slice(sp1 + 1, sp2);
+  const uri = parseUri(uriText);
+  if ("headers" in uri && uri.headers.size > 0) {
+    throw new SipParseError("BAD_URI", "headers are not allowed in a Request-URI");
+  }
+  const request: SipRequest = { kind: "request", method, uri, uriText, version: "SIP/2.0", headers, body };
+  return request;
+}
+
+const versionShape = /^SIP\/\d{1,9}\.\d{1,9}$/i;
+
+function checkVersion(version: string): void {
+  if (version.length === 7 && version.toUpperCase() === "SIP/2.0") return;
+  if (versionShape.test(version)) throw new SipParseError("BAD_VERSION", "only SIP/2.0 is supported");
+  throw new SipParseError("BAD_START_LINE", "not a SIP start line");
+}
