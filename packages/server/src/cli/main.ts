@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { type Config, ConfigError, describeConfig, loadConfig } from "../config/config.ts";
 import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
+import { DomainError } from "../domains/domain-error.ts";
 import { runDoctor } from "../main/doctor.ts";
+import { registerOperatorCommands } from "./operator-commands.ts";
 import { emit } from "./output.ts";
 import { startCommand } from "./start.ts";
 
@@ -66,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       if (checks.some((c) => c.status === "fail")) exitCode = 1;
     });
 
+  registerOperatorCommands(program, config);
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -73,6 +77,13 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) {
       process.stderr.write(`zaqros: configuration error: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof DomainError) {
+      const json = argv.includes("--json");
+      if (json)
+        process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      process.stderr.write(`zaqros: ${error.message} (${error.code})\n`);
+      return 1;
     }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     process.stderr.write(`zaqros: ${(error as Error).message}\n`);
