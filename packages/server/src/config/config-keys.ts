@@ -102,6 +102,24 @@ export const CONFIG_KEYS = {
   ),
   httpPort: key("ZAQROS_HTTP_PORT", port, "8080", "TCP port of the web portal and REST API."),
   sipPort: key("ZAQROS_SIP_PORT", port, "5060", "UDP and TCP port for SIP signalling."),
+  sipTlsPort: key(
+    "ZAQROS_SIP_TLS_PORT",
+    port.optional(),
+    undefined,
+    "TCP port for SIP over TLS; unset means the SIP port plus one.",
+  ),
+  tlsCertFile: key(
+    "ZAQROS_TLS_CERT_FILE",
+    z.string().min(1).optional(),
+    undefined,
+    "PEM certificate (chain) for HTTPS, SIP over TLS and WSS; unset means a self-signed one kept in the data dir.",
+  ),
+  tlsKeyFile: key(
+    "ZAQROS_TLS_KEY_FILE",
+    z.string().min(1).optional(),
+    undefined,
+    "PEM private key of ZAQROS_TLS_CERT_FILE.",
+  ),
   rtpPorts: key(
     "ZAQROS_RTP_PORTS",
     portRange,
