@@ -9,6 +9,8 @@ import type { LocalEndpoint, RemoteEndpoint, TransportProtocol } from "./transpo
 import { TransportError } from "./transport-error.ts";
 
 const PONG = new Uint8Array([0x0d, 0x0a]);
+/** How long an orderly close may wait for the peer's FIN. */
+const LINGER_MS = 2000;
 
 export interface SocketConnectionOptions extends MessageLimits {
   protocol: TransportProtocol;
@@ -92,8 +94,13 @@ export class SocketConnection implements Connection {
     if (!this.#open) return;
     this.#open = false;
     // A peer that does not read would hold an orderly close (FIN after the queue) forever.
-    if (error || this.#socket.writableLength > 0) this.#socket.destroy();
-    else this.#socket.end();
+    if (error || this.#socket.writableLength > 0) {
+      this.#socket.destroy();
+    } else {
+      this.#socket.end();
+      // Out of the table, a half-closed socket no longer counts against the cap: bound its life.
+      setTimeout(() => this.#socket.destroy(), LINGER_MS).unref();
+    }
     this.#events.closed(this, error);
   }
 
