@@ -118,9 +118,13 @@ export interface SipHeaders {
   getRaw(name: string): string[];
   /** First raw value of a header, or undefined. */
   first(name: string): string | undefined;
+  /** Every value of a comma-separated header across all its fields, split and trimmed. */
+  getList(name: string): string[];
   has(name: string): boolean;
+  /** Number of fields (lines) with that name. */
+  count(name: string): number;
   /** Append a field at the end (or after the last field of the same name when `afterSame`). */
-  append(name: string, value: string): void;
+  append(name: string, value: string, afterSame?: boolean): void;
   /** Insert a field before all others of the same name (used for Via and Record-Route). */
   prepend(name: string, value: string): void;
   /** Replace every field of that name with one field. */
@@ -129,11 +133,15 @@ export interface SipHeaders {
   remove(name: string): void;
   /** Remove only the first value of a (possibly comma-separated) header, e.g. the top Via or Route. */
   removeFirstValue(name: string): void;
+  /** Replace only the first value of a (possibly comma-separated) header, e.g. the top Via. */
+  replaceFirstValue(name: string, value: string): void;
   /** A deep copy. */
   clone(): SipHeaders;
 
   // Typed views of the hot headers. They throw `SipParseError` when the value is malformed.
   via(): Via[];
+  /** The top Via only (cheaper than `via()[0]` on a long Via stack), or undefined. */
+  topVia(): Via | undefined;
   from(): NameAddr;
   to(): NameAddr;
   callId(): string;
