@@ -29,3 +29,4 @@ export { type FramerEvent, StreamFramer } from "./message/stream-framer.ts";
 export type * from "./message/types.ts";
 export { validateMessage } from "./message/validate-message.ts";
 export { frameWebSocketMessage } from "./message/websocket-frame.ts";
+export * from "./transport/index.ts";

@@ -104,13 +104,16 @@ test("when a connection carries nothing for longer than the idle timeout, then i
 });
 
 test("when keep-alives keep arriving, then the connection outlives the idle timeout", async () => {
-  const b = await tcp({ address: "127.0.0.1", idleTimeoutMs: 200 });
+  const b = await tcp({ address: "127.0.0.1", idleTimeoutMs: 400 });
   const client = await rawClient(b.local.port);
   let closed = false;
-  void client.closed.then(() => {
-    closed = true;
-  });
-  for (let i = 0; i < 6; i++) {
+  client.closed.then(
+    () => {
+      closed = true;
+    },
+    () => {},
+  );
+  for (let i = 0; i < 8; i++) {
     client.socket.write("\r\n\r\n");
     await sleep(80);
   }
@@ -121,9 +124,12 @@ test("when a peer trickles bytes that never complete a message, then the idle ti
   const b = await tcp({ address: "127.0.0.1", idleTimeoutMs: 200 });
   const client = await rawClient(b.local.port);
   let closed = false;
-  void client.closed.then(() => {
-    closed = true;
-  });
+  client.closed.then(
+    () => {
+      closed = true;
+    },
+    () => {},
+  );
   client.socket.write("INVITE sip:x@127.0.0.1 SIP/2.0\r\nX-Slow: ");
   for (let i = 0; i < 20 && !closed; i++) {
     client.socket.write("a");
@@ -138,9 +144,12 @@ test("when a peer sends a header section without end beyond the size limit, then
   const client = await rawClient(b.local.port);
   let largest = 0;
   let closed = false;
-  void client.closed.then(() => {
-    closed = true;
-  });
+  client.closed.then(
+    () => {
+      closed = true;
+    },
+    () => {},
+  );
   client.socket.write("INVITE sip:x@127.0.0.1 SIP/2.0\r\nX-Long: ");
   for (let i = 0; i < 100 && !closed; i++) {
     client.socket.write("a".repeat(500));
@@ -271,4 +280,13 @@ test("when a TLS peer does not trust the certificate, then no connection is made
   await assert.rejects(client.send(options("x"), { address: "127.0.0.1", port }), (e) => {
     return errorCode(e) === "TRANSPORT.CONNECT_FAILED";
   });
+});
+
+test("when TCP transports talk over IPv6, then the source address is the canonical IPv6 text", async () => {
+  const a = await tcp({ address: "::1" });
+  const b = await tcp({ address: "::1" });
+  await a.transport.send(options("v6"), { address: "[0:0:0:0:0:0:0:1]", port: b.local.port });
+  const atB = await b.inbox.next();
+  assert.equal(atB.source.address, "::1");
+  assert.equal(b.local.address, "::1");
 });
