@@ -1,0 +1,159 @@
+import type { TimerHandle } from "../clock.ts";
+import { createResponse } from "../message/create-response.ts";
+import type { SipMessage, SipRequest, SipResponse } from "../message/types.ts";
+import type { TransactionContext } from "./transaction-context.ts";
+import type { TransactionTransport } from "./transaction-transport.ts";
+import type { ClientTransactionUser, TransactionFailure } from "./transaction-user.ts";
+
+/**
+ * What the INVITE and non-INVITE client transactions share: the request, the bound transport,
+ * two timer slots and the way failures reach the TU.
+ *
+ * @remarks RFC 3261 §17.1: "The purpose of the client transaction is to receive a request from
+ * the element in which the client is embedded (call this element the "Transaction User" or TU;
+ * it can be a UA or a stateful proxy), and reliably deliver the request to a server transaction."
+ */
+export abstract class ClientTransaction {
+  /** The request as passed to the transport ("the original request"). */
+  readonly request: SipRequest;
+  readonly transport: TransactionTransport;
+  user: ClientTransactionUser;
+  /** The branch of the request's top Via. */
+  readonly branch: string;
+  /** @internal The key under which the transaction layer files this transaction. */
+  readonly tableKey: string;
+  protected readonly context: TransactionContext;
+  /** Timer A or E. */
+  protected retransmitTimer: TimerHandle | undefined = undefined;
+  /** Timer B, D, F, K or M (one at a time), or the §9.1 wait after a CANCEL. */
+  protected timeoutTimer: TimerHandle | undefined = undefined;
+  protected retransmitInterval = 0;
+  /** True once a final response (or a made-up 408/503) went to the TU. */
+  protected finalPassedUp = false;
+
+  constructor(
+    request: SipRequest,
+    transport: TransactionTransport,
+    user: ClientTransactionUser,
+    context: TransactionContext,
+    branch: string,
+    tableKey: string,
+  ) {
+    this.request = request;
+    this.transport = transport;
+    this.user = user;
+    this.context = context;
+    this.branch = branch;
+    this.tableKey = tableKey;
+  }
+
+  abstract get kind(): "invite-client" | "non-invite-client";
+  abstract get state(): string;
+
+  get method(): string {
+    return this.request.method;
+  }
+
+  get terminated(): boolean {
+    return this.state === "terminated";
+  }
+
+  /** Sends the request and starts the timers; the transaction layer calls this once. */
+  abstract start(): void;
+
+  /** A response the transaction layer matched to this transaction (RFC 3261 §17.1.3). */
+  abstract receiveResponse(response: SipResponse): void;
+
+  /** Stops every timer and forgets the transaction without telling the TU (layer shutdown). */
+  dispose(): void {
+    this.clearTimers();
+    this.enterTerminated(false);
+  }
+
+  protected abstract enterTerminated(notify: boolean): void;
+
+  protected send(message: SipMessage): void {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.transport.send(message);
+    } catch (error) {
+      this.transportFailed(error);
+      return;
+    }
+    if (pending !== undefined) pending.then(undefined, (error: unknown) => this.transportFailed(error));
+  }
+
+  protected passUp(response: SipResponse): void {
+    this.user.receiveResponse(response, this);
+  }
+
+  /**
+   * Reports a timeout or transport error, then the 408/503 the TU must treat as received unless a
+   * final response already went up, then terminates.
+   *
+   * @remarks RFC 3261 §8.1.3.1: "If there is a transaction failure, the UAC ... MUST treat this
+   * as if a 408 (Request Timeout) response had been received."
+   */
+  protected fail(failure: TransactionFailure): void {
+    this.clearTimers();
+    const needsResponse = !this.finalPassedUp;
+    this.finalPassedUp = true;
+    this.user.onFailure?.(failure, this);
+    if (needsResponse) {
+      const response =
+        failure.reason === "timeout" ? createResponse(this.request, 408) : createResponse(this.request, 503);
+      this.passUp(response);
+    }
+    this.enterTerminated(true);
+  }
+
+  private transportFailed(error: unknown): void {
+    if (this.terminated) return;
+    this.fail({ reason: "transport-error", error });
+  }
+
+  protected clearTimers(): void {
+    if (this.retransmitTimer !== undefined) {
+      this.context.clock.clearTimeout(this.retransmitTimer);
+      this.retransmitTimer = undefined;
+    }
+    if (this.timeoutTimer !== undefined) {
+      this.context.clock.clearTimeout(this.timeoutTimer);
+      this.timeoutTimer = undefined;
+    }
+  }
+
+  protected clearRetransmitTimer(): void {
+    if (this.retransmitTimer !== undefined) {
+      this.context.clock.clearTimeout(this.retransmitTimer);
+      this.retransmitTimer = undefined;
+    }
+  }
+
+  /** Arms the timeout slot; {@link ClientTransaction.timeoutFired} decides by state which timer it was. */
+  protected setTimeoutTimer(ms: number): void {
+    if (this.timeoutTimer !== undefined) this.context.clock.clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = this.context.clock.setTimeout(() => {
+      this.timeoutTimer = undefined;
+      this.timeoutFired();
+    }, ms);
+  }
+
+  /** Arms the retransmission slot (Timer A or E). */
+  protected setRetransmitTimer(ms: number): void {
+    this.retransmitInterval = ms;
+    this.retransmitTimer = this.context.clock.setTimeout(() => {
+      this.retransmitTimer = undefined;
+      this.retransmitFired();
+    }, ms);
+  }
+
+  protected abstract timeoutFired(): void;
+  protected abstract retransmitFired(): void;
+
+  protected finishTermination(notify: boolean): void {
+    this.clearTimers();
+    this.context.release(this);
+    if (notify) this.user.onTerminated?.(this);
+  }
+}
