@@ -27,7 +27,7 @@ export {
 } from "./digest-server-config.ts";
 export { MemoryNonceCountStore, type MemoryNonceCountStoreOptions } from "./memory-nonce-count-store.ts";
 export type { NonceCountStore, NonceCountUse, NonceCountVerdict } from "./nonce-count-store.ts";
-export { quoteString, serializeChallenge, serializeCredentials } from "./serialize-auth-header.ts";
+export { serializeChallenge, serializeCredentials } from "./serialize-auth-header.ts";
 export { MIN_NONCE_SECRET_BYTES } from "./stateless-nonce.ts";
 export {
   type DigestFailureReason,
@@ -35,3 +35,4 @@ export {
   type DigestVerification,
   verifyCredentials,
 } from "./verify-credentials.ts";
+export { verifyRequestCredentials } from "./verify-request-credentials.ts";
