@@ -1,3 +1,11 @@
+/**
+ * `@zaqros/sip`: a SIP protocol library in layers, each importing only the ones above it:
+ * grammar → message → transport → transaction → dialog → auth, assembled by `SipStack` (stack.ts).
+ * Everything an application needs is exported here; deep imports are not part of the API.
+ */
+
+export * from "./auth/index.ts";
+export { type Clock, FakeClock, systemClock, type TimerHandle } from "./clock.ts";
 export { formatAuthHeader, parseAuthHeader } from "./grammar/auth-header.ts";
 export { parseCallId } from "./grammar/call-id.ts";
 export { formatCSeq, maxCSeq, parseCSeq } from "./grammar/cseq.ts";
@@ -16,6 +24,7 @@ export { quoteString, readQuotedString } from "./grammar/quoted-string.ts";
 export { SipParseError, type SipParseErrorCode, sipParseErrorReasons } from "./grammar/sip-parse-error.ts";
 export { formatUri, parseUri } from "./grammar/uri.ts";
 export { formatVia, parseVia } from "./grammar/via.ts";
+export { type CheckFailure, checkRequest, type RequestCheckOptions } from "./message/checks.ts";
 export { createRequest, type RequestInit } from "./message/create-request.ts";
 export { createResponse, type ResponseInit } from "./message/create-response.ts";
 export { headerDisplayName, headerKey } from "./message/header-names.ts";
@@ -29,4 +38,5 @@ export { type FramerEvent, StreamFramer } from "./message/stream-framer.ts";
 export type * from "./message/types.ts";
 export { validateMessage } from "./message/validate-message.ts";
 export { frameWebSocketMessage } from "./message/websocket-frame.ts";
+export * from "./transaction/index.ts";
 export * from "./transport/index.ts";
