@@ -28,24 +28,34 @@ function token(s: string, i: number): number {
  * upper case.
  */
 export function parseVia(s: string): Via {
-  let i = skipWsp(s, 0);
-  const nameEnd = token(s, i);
-  const name = s.slice(i, nameEnd);
-  i = skipWsp(s, nameEnd);
-  if (nameEnd === 0 || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
-  i = skipWsp(s, i + 1);
-  const versionEnd = token(s, i);
-  const version = s.slice(i, versionEnd);
-  i = skipWsp(s, versionEnd);
-  if (version === "" || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
-  i = skipWsp(s, i + 1);
+  let protocol = "SIP/2.0";
+  let i: number;
+  if (s.startsWith("SIP/2.0/")) {
+    i = 8;
+  } else {
+    i = skipWsp(s, 0);
+    const nameStart = i;
+    const nameEnd = token(s, i);
+    i = skipWsp(s, nameEnd);
+    if (nameEnd === nameStart || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
+    i = skipWsp(s, i + 1);
+    const versionStart = i;
+    const versionEnd = token(s, i);
+    i = skipWsp(s, versionEnd);
+    if (versionEnd === versionStart || s.charCodeAt(i) !== SLASH) {
+      throw new SipParseError("BAD_VIA", "bad sent-protocol");
+    }
+    protocol = `${s.slice(nameStart, nameEnd).toUpperCase()}/${s.slice(versionStart, versionEnd)}`;
+    i = skipWsp(s, i + 1);
+  }
+  const transportStart = i;
   const transportEnd = token(s, i);
-  if (transportEnd === i) throw new SipParseError("BAD_VIA", "missing transport");
-  const transport = s.slice(i, transportEnd).toUpperCase();
+  if (transportEnd === transportStart) throw new SipParseError("BAD_VIA", "missing transport");
+  const transport = s.slice(transportStart, transportEnd).toUpperCase();
   i = skipWsp(s, transportEnd);
   if (i === transportEnd) throw new SipParseError("BAD_VIA", "missing sent-by");
   const via: Via = {
-    protocol: `${name.toUpperCase()}/${version}`,
+    protocol,
     transport,
     host: "",
     params: new Map(),

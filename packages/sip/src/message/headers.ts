@@ -9,6 +9,9 @@ import { parseVia } from "../grammar/via.ts";
 import { headerKey } from "./header-names.ts";
 import type { AuthHeader, CSeq, HeaderField, NameAddr, SipHeaders, Via } from "./types.ts";
 
+const unset: unique symbol = Symbol("unset");
+type Unset = typeof unset;
+
 type AuthHeaderName = "www-authenticate" | "proxy-authenticate" | "authorization" | "proxy-authorization";
 
 /**
@@ -24,7 +27,20 @@ export class Headers implements SipHeaders {
   #fields: HeaderField[];
   /** `#keys[i]` is the lookup key (lower-case long name) of `#fields[i]`. */
   #keys: string[];
-  #cache: Map<string, unknown> | undefined;
+  // Typed views, parsed on first use; `unset` until then (undefined is a valid parsed value).
+  #via: Via[] | Unset = unset;
+  #topVia: Via | undefined | Unset = unset;
+  #from: NameAddr | Unset = unset;
+  #to: NameAddr | Unset = unset;
+  #callId: string | Unset = unset;
+  #cseq: CSeq | Unset = unset;
+  #contact: NameAddr[] | "*" | Unset = unset;
+  #route: NameAddr[] | Unset = unset;
+  #recordRoute: NameAddr[] | Unset = unset;
+  #maxForwards: number | undefined | Unset = unset;
+  #contentLength: number | undefined | Unset = unset;
+  #expires: number | undefined | Unset = unset;
+  #auth: Map<string, AuthHeader[]> | undefined;
 
   constructor(fields: Iterable<readonly [name: string, value: string]> = []) {
     this.#fields = [];
@@ -163,55 +179,62 @@ export class Headers implements SipHeaders {
   }
 
   via(): Via[] {
-    return this.#cached("via", () => this.#list("via", "BAD_VIA").map(parseVia));
+    if (this.#via === unset) this.#via = this.#list("via", "BAD_VIA").map(parseVia);
+    return this.#via;
   }
 
-  /** The top Via, or undefined when there is none. Cheaper than `via()[0]` for long Via stacks. */
   topVia(): Via | undefined {
-    return this.#cached(" top-via", () => {
-      const raw = this.first("via");
-      if (raw === undefined) return undefined;
-      const comma = nextListComma(raw);
-      return parseVia(comma < 0 ? raw : raw.slice(0, comma));
-    });
+    if (this.#topVia === unset) {
+      const raw = this.#first("via");
+      const comma = raw === undefined ? -1 : nextListComma(raw);
+      this.#topVia = raw === undefined ? undefined : parseVia(comma < 0 ? raw : raw.slice(0, comma));
+    }
+    return this.#topVia;
   }
 
   from(): NameAddr {
-    return this.#cached("from", () => parseNameAddr(this.#required("from")));
+    if (this.#from === unset) this.#from = parseNameAddr(this.#required("from"));
+    return this.#from;
   }
 
   to(): NameAddr {
-    return this.#cached("to", () => parseNameAddr(this.#required("to")));
+    if (this.#to === unset) this.#to = parseNameAddr(this.#required("to"));
+    return this.#to;
   }
 
   callId(): string {
-    return this.#cached("call-id", () => parseCallId(this.#required("call-id")));
+    if (this.#callId === unset) this.#callId = parseCallId(this.#required("call-id"));
+    return this.#callId;
   }
 
   cseq(): CSeq {
-    return this.#cached("cseq", () => parseCSeq(this.#required("cseq")));
+    if (this.#cseq === unset) this.#cseq = parseCSeq(this.#required("cseq"));
+    return this.#cseq;
   }
 
   contact(): NameAddr[] | "*" {
-    return this.#cached("contact", () => {
+    if (this.#contact === unset) {
       const values = this.#list("contact", "BAD_NAME_ADDR");
-      if (values.length === 1 && values[0] === "*") return "*";
-      return values.map((v) => parseNameAddr(v));
-    });
+      this.#contact = values.length === 1 && values[0] === "*" ? "*" : values.map((v) => parseNameAddr(v));
+    }
+    return this.#contact;
   }
 
   route(): NameAddr[] {
-    return this.#cached("route", () => this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v)));
+    if (this.#route === unset) this.#route = this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
+    return this.#route;
   }
 
   recordRoute(): NameAddr[] {
-    return this.#cached("record-route", () =>
-      this.#list("record-route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v)),
-    );
+    if (this.#recordRoute === unset) {
+      this.#recordRoute = this.#list("record-route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
+    }
+    return this.#recordRoute;
   }
 
   maxForwards(): number | undefined {
-    return this.#cached("max-forwards", () => optional(this.first("max-forwards"), parseMaxForwards));
+    if (this.#maxForwards === unset) this.#maxForwards = optional(this.#first("max-forwards"), parseMaxForwards);
+    return this.#maxForwards;
   }
 
   /**
@@ -220,43 +243,84 @@ export class Headers implements SipHeaders {
    * rejected rather than one of them picked.
    */
   contentLength(): number | undefined {
-    return this.#cached("content-length", () => {
+    if (this.#contentLength === unset) {
       let value: number | undefined;
-      for (const raw of this.getRaw("content-length")) {
-        const n = parseContentLength(raw);
+      for (let i = 0; i < this.#keys.length; i++) {
+        if (this.#keys[i] !== "content-length") continue;
+        const n = parseContentLength(this.#fields[i]!.value);
         if (value !== undefined && n !== value) {
           throw new SipParseError("BAD_CONTENT_LENGTH", "conflicting values", "content-length");
         }
         value = n;
       }
-      return value;
-    });
+      this.#contentLength = value;
+    }
+    return this.#contentLength;
   }
 
   expires(): number | undefined {
-    return this.#cached("expires", () => optional(this.first("expires"), parseExpires));
+    if (this.#expires === unset) this.#expires = optional(this.#first("expires"), parseExpires);
+    return this.#expires;
   }
 
   auth(name: AuthHeaderName): AuthHeader[] {
-    return this.#cached(name, () => this.getRaw(name).flatMap(parseAuthHeader));
-  }
-
-  #cached<T>(key: string, parse: () => T): T {
-    this.#cache ??= new Map();
-    if (this.#cache.has(key)) return this.#cache.get(key) as T;
-    const value = parse();
-    this.#cache.set(key, value);
+    this.#auth ??= new Map();
+    let value = this.#auth.get(name);
+    if (value === undefined) {
+      value = this.getRaw(name).flatMap(parseAuthHeader);
+      this.#auth.set(name, value);
+    }
     return value;
   }
 
+  #first(key: string): string | undefined {
+    const i = this.#keys.indexOf(key);
+    return i < 0 ? undefined : this.#fields[i]!.value;
+  }
+
   #invalidate(key: string): void {
-    if (this.#cache === undefined) return;
-    this.#cache.delete(key);
-    if (key === "via") this.#cache.delete(" top-via");
+    switch (key) {
+      case "via":
+        this.#via = unset;
+        this.#topVia = unset;
+        break;
+      case "from":
+        this.#from = unset;
+        break;
+      case "to":
+        this.#to = unset;
+        break;
+      case "call-id":
+        this.#callId = unset;
+        break;
+      case "cseq":
+        this.#cseq = unset;
+        break;
+      case "contact":
+        this.#contact = unset;
+        break;
+      case "route":
+        this.#route = unset;
+        break;
+      case "record-route":
+        this.#recordRoute = unset;
+        break;
+      case "max-forwards":
+        this.#maxForwards = unset;
+        break;
+      case "content-length":
+        this.#contentLength = unset;
+        break;
+      case "expires":
+        this.#expires = unset;
+        break;
+      default:
+        this.#auth?.delete(key);
+    }
   }
 
   #required(key: string): string {
-    const value = this.first(key);
+    const value = this.#first(key);
     if (value === undefined) throw new SipParseError("MISSING_HEADER", key, key);
     return value;
   }

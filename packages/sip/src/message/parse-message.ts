@@ -19,6 +19,7 @@ export interface ParseOptions extends MessageLimits {
 const CR = 0x0d;
 const LF = 0x0a;
 const emptyBody = new Uint8Array(0);
+const CRLFCRLF = Buffer.from("\r\n\r\n");
 
 /**
  * Parses one whole SIP message: a UDP datagram, a WebSocket message, or the bytes a
@@ -44,41 +45,22 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
   while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
   if (start === buf.length) throw new SipParseError("EMPTY_MESSAGE");
 
-  let headEnd = -1;
-  let bodyStart = -1;
-  for (let i = start; ; ) {
-    const nl = buf.indexOf(LF, i);
-    if (nl < 0) throw new SipParseError("TRUNCATED", "no empty line after the header fields");
-    if (nl === buf.length - 1) {
-      // A datagram that ends right after a header line has nothing left to be a body: the
-      // empty line is missing, but where the header section ends is not in doubt.
-      headEnd = buf.length;
-      bodyStart = buf.length;
-      break;
-    }
-    const next = buf[nl + 1];
-    if (next === LF) {
-      headEnd = nl + 1;
-      bodyStart = nl + 2;
-      break;
-    }
-    if (next === CR && buf[nl + 2] === LF) {
-      headEnd = nl + 1;
-      bodyStart = nl + 3;
-      break;
-    }
-    i = nl + 1;
+  // Nearly every message ends its header section with CRLF CRLF: one native search finds it.
+  // Bare-LF line ends (tolerated) take the line-by-line path.
+  const crlf2 = buf.indexOf(CRLFCRLF, start);
+  let [headEnd, bodyStart] = crlf2 >= 0 ? [crlf2 + 2, crlf2 + 4] : headerEndByLines(buf, start);
+  let text = decodeHead(buf, start, headEnd);
+  let firstNl = text.indexOf("\n");
+  let headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
+  if (headers === undefined) {
+    // An empty line before the CRLF CRLF: the header section ended earlier, at a bare LF.
+    [headEnd, bodyStart] = headerEndByLines(buf, start);
+    text = decodeHead(buf, start, headEnd);
+    firstNl = text.indexOf("\n");
+    headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
+    if (headers === undefined) throw new SipParseError("BAD_HEADER", "empty line inside the header section");
   }
-
-  const head = buf.subarray(start, headEnd);
-  let text: string;
-  if (isAscii(head)) text = head.toString("latin1");
-  else if (isUtf8(head)) text = head.toString("utf8");
-  else throw new SipParseError("BAD_UTF8", "header section is not UTF-8");
-
-  const firstNl = text.indexOf("\n");
   const startLine = text.slice(0, lineEnd(text, 0, firstNl));
-  const headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
 
   const contentLength = headers.contentLength();
   const available = buf.length - bodyStart;
@@ -100,6 +82,34 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
   return message;
 }
 
+/** [end of the header section (after its last LF), start of the body], scanning line by line. */
+function headerEndByLines(buf: Buffer, start: number): [number, number] {
+  for (let i = start; ; ) {
+    const nl = buf.indexOf(LF, i);
+    if (nl < 0) throw new SipParseError("TRUNCATED", "no empty line after the header fields");
+    // A datagram that ends right after a header line has nothing left to be a body: the
+    // empty line is missing, but where the header section ends is not in doubt.
+    if (nl === buf.length - 1) return [buf.length, buf.length];
+    const next = buf[nl + 1];
+    if (next === LF) return [nl + 1, nl + 2];
+    if (next === CR && buf[nl + 2] === LF) return [nl + 1, nl + 3];
+    i = nl + 1;
+  }
+}
+
+/**
+ * The header section as text: ASCII (the common case) decodes fastest as latin1.
+ *
+ * @remarks RFC 3261 §7.3.1 / §25: header values are UTF-8 (`TEXT-UTF8`, `UTF8-NONASCII`);
+ * anything else cannot be represented faithfully and is refused.
+ */
+function decodeHead(buf: Buffer, start: number, end: number): string {
+  const head = buf.subarray(start, end);
+  if (isAscii(head)) return buf.toString("latin1", start, end);
+  if (isUtf8(head)) return buf.toString("utf8", start, end);
+  throw new SipParseError("BAD_UTF8", "header section is not UTF-8");
+}
+
 /** End of the line starting at `from` whose LF is at `nl`, without the CR before the LF. */
 function lineEnd(text: string, from: number, nl: number): number {
   return nl > from && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
@@ -110,18 +120,22 @@ function lineEnd(text: string, from: number, nl: number): number {
  * of whitespace on either side of the colon" and header fields "can be extended over multiple
  * lines by preceding each extra line with at least one space or horizontal tab"; a folded
  * value is stored with each line break and its surrounding whitespace replaced by one space.
+ * Returns undefined when an empty line comes before the end of `text`.
  */
-function parseHeaderLines(text: string, from: number, maxHeaders: number): Headers {
+function parseHeaderLines(text: string, from: number, maxHeaders: number): Headers | undefined {
   const fields: HeaderField[] = [];
   const keys: string[] = [];
   let last: HeaderField | undefined;
   let pos = from;
+  // The next CR at or after `pos`: it must be the one ending the current line, if any. A CR
+  // elsewhere would end the line for some peers and not for others.
   let nextCr = text.indexOf("\r", pos);
   while (pos < text.length) {
     const nl = text.indexOf("\n", pos);
     const end = lineEnd(text, pos, nl);
     if (nextCr >= 0 && nextCr < pos) nextCr = text.indexOf("\r", pos);
     if (nextCr >= 0 && nextCr < end) throw new SipParseError("BAD_HEADER", "bare CR in header field");
+    if (end === pos) return undefined;
     const first = text.charCodeAt(pos);
     if (isWsp(first)) {
       if (last === undefined)
