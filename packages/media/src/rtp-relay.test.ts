@@ -376,6 +376,33 @@ describe("RtpRelay with a small port range", () => {
     }
   });
 
+  test("when the relay binds ::1, then the SDP it writes says IP6 and media flows both ways", async () => {
+    const relay6 = new RtpRelay({ bindAddress: "::1", portMin: 31250, portMax: 31259 });
+    const [alice, bob] = [await TestPhone.open("::1"), await TestPhone.open("::1")];
+    try {
+      const offer = await relay6.allocate({
+        callId: "v6",
+        offer: audioSdp({ address: "::1", port: alice.port }),
+      });
+      const answer = await relay6.update({
+        callId: "v6",
+        from: "callee",
+        kind: "answer",
+        sdp: audioSdp({ address: "::1", port: bob.port }),
+      });
+      assert.match(offer.sdp, /^c=IN IP6 ::1$/m);
+      assert.match(answer.sdp, /^o=phone 1000 1 IN IP6 ::1$/m);
+      await alice.send(rtpPacket({ seq: 1 }), mediaPort(answer.sdp));
+      assert.equal((await bob.next()).from.address, "::1");
+      await bob.send(rtpPacket({ seq: 1, ssrc: 3 }), mediaPort(offer.sdp));
+      assert.equal((await alice.next()).from.port, mediaPort(answer.sdp));
+    } finally {
+      relay6.close();
+      alice.close();
+      bob.close();
+    }
+  });
+
   test("when the relay is closed, then its calls are released and allocate fails with MEDIA.RELAY_CLOSED", async () => {
     const small = new RtpRelay({ portMin: 31220, portMax: 31229 });
     const alice = await phone();

@@ -12,7 +12,9 @@ import { type Endpoint, sameEndpoint } from "./endpoint.ts";
  * Hijack rule: a stream latches once per SDP. After it latched, a packet from any other source
  * cannot move the destination; with `strictSource` it is also dropped, so a third party who
  * guesses the port can neither steal the callee's audio nor inject into it. A phone whose
- * NAT binding changes mid-call is followed again after its next re-INVITE or UPDATE.
+ * NAT binding changes mid-call is followed again after its next re-INVITE or UPDATE. Relay
+ * sockets are bound to one address family, so a latch only ever learns a source of the family
+ * the relay advertises in SDP.
  *
  * @remarks RFC 4961 (abstract): "This document recommends using one UDP port pair for both
  * communication directions of bidirectional RTP and RTP Control Protocol (RTCP) sessions,

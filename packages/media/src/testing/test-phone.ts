@@ -6,14 +6,16 @@ export interface ReceivedPacket {
   readonly from: RemoteInfo;
 }
 
-/** A UDP socket on 127.0.0.1 that stands in for a phone's RTP or RTCP port in tests. */
+/** A UDP socket on 127.0.0.1 (or ::1) that stands in for a phone's RTP or RTCP port in tests. */
 export class TestPhone {
   readonly #socket: Socket;
+  readonly #address: string;
   readonly #queue: ReceivedPacket[] = [];
   readonly #waiters: ((packet: ReceivedPacket) => void)[] = [];
 
-  private constructor(socket: Socket) {
+  private constructor(socket: Socket, address: string) {
     this.#socket = socket;
+    this.#address = address;
     socket.on("message", (data, from) => {
       const packet = { data, from };
       const waiter = this.#waiters.shift();
@@ -22,11 +24,11 @@ export class TestPhone {
     });
   }
 
-  static async open(): Promise<TestPhone> {
-    const socket = createSocket("udp4");
-    socket.bind(0, "127.0.0.1");
+  static async open(address = "127.0.0.1"): Promise<TestPhone> {
+    const socket = createSocket(address.includes(":") ? "udp6" : "udp4");
+    socket.bind(0, address);
     await once(socket, "listening");
-    return new TestPhone(socket);
+    return new TestPhone(socket, address);
   }
 
   get port(): number {
@@ -36,7 +38,7 @@ export class TestPhone {
   /** Sends and waits until the datagram left the socket. */
   async send(data: Uint8Array, port: number): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      this.#socket.send(data, port, "127.0.0.1", (error) => (error ? reject(error) : resolve())),
+      this.#socket.send(data, port, this.#address, (error) => (error ? reject(error) : resolve())),
     );
   }
 
@@ -104,11 +106,12 @@ export function audioSdp(options: {
   extraMediaLines?: string[];
 }): string {
   const address = options.address ?? "127.0.0.1";
+  const ipVersion = address.includes(":") ? "IP6" : "IP4";
   return [
     "v=0",
-    `o=phone 1000 1 IN IP4 ${address}`,
+    `o=phone 1000 1 IN ${ipVersion} ${address}`,
     "s=-",
-    `c=IN IP4 ${address}`,
+    `c=IN ${ipVersion} ${address}`,
     "t=0 0",
     `m=audio ${options.port} RTP/AVP 0 101`,
     "a=rtpmap:0 PCMU/8000",
