@@ -37,7 +37,8 @@ export function parseVia(s: string): Via {
     const nameStart = i;
     const nameEnd = token(s, i);
     i = skipWsp(s, nameEnd);
-    if (nameEnd === nameStart || s.charCodeAt(i) !== SLASH) throw new SipParseError("BAD_VIA", "bad sent-protocol");
+    if (nameEnd === nameStart || s.charCodeAt(i) !== SLASH)
+      throw new SipParseError("BAD_VIA", "bad sent-protocol");
     i = skipWsp(s, i + 1);
     const versionStart = i;
     const versionEnd = token(s, i);

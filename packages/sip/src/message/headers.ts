@@ -221,7 +221,8 @@ export class Headers implements SipHeaders {
   }
 
   route(): NameAddr[] {
-    if (this.#route === unset) this.#route = this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
+    if (this.#route === unset)
+      this.#route = this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
     return this.#route;
   }
 
@@ -233,7 +234,8 @@ export class Headers implements SipHeaders {
   }
 
   maxForwards(): number | undefined {
-    if (this.#maxForwards === unset) this.#maxForwards = optional(this.#first("max-forwards"), parseMaxForwards);
+    if (this.#maxForwards === unset)
+      this.#maxForwards = optional(this.#first("max-forwards"), parseMaxForwards);
     return this.#maxForwards;
   }
 

@@ -51,6 +51,7 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
   let [headEnd, bodyStart] = crlf2 >= 0 ? [crlf2 + 2, crlf2 + 4] : headerEndByLines(buf, start);
   let text = decodeHead(buf, start, headEnd);
   let firstNl = text.indexOf("\n");
+  const startLine = parseStartLine(text.slice(0, lineEnd(text, 0, firstNl)));
   let headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
   if (headers === undefined) {
     // An empty line before the CRLF CRLF: the header section ended earlier, at a bare LF.
@@ -60,7 +61,6 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
     headers = parseHeaderLines(text, firstNl + 1, opts.maxHeaders ?? defaultMaxHeaders);
     if (headers === undefined) throw new SipParseError("BAD_HEADER", "empty line inside the header section");
   }
-  const startLine = text.slice(0, lineEnd(text, 0, firstNl));
 
   const contentLength = headers.contentLength();
   const available = buf.length - bodyStart;
@@ -77,7 +77,10 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
     body = contentLength === 0 ? emptyBody : bytes.subarray(bodyStart, bodyStart + contentLength);
   }
 
-  const message = parseStartLine(startLine, headers, body);
+  const message: SipMessage =
+    startLine.kind === "request"
+      ? { ...startLine, version: "SIP/2.0", headers, body }
+      : { ...startLine, version: "SIP/2.0", headers, body };
   if (opts.validate) validateMessage(message);
   return message;
 }
@@ -180,7 +183,11 @@ function trimWsp(text: string, from: number, to: number): string {
  * or trailing ones, which are malformed). RFC 3261 §8.2.2.1 answers an unsupported version
  * with 505 (RFC 4475 §3.1.2.16).
  */
-function parseStartLine(line: string, headers: Headers, body: Uint8Array): SipMessage {
+type StartLine =
+  | Pick<SipRequest, "kind" | "method" | "uri" | "uriText">
+  | Pick<SipResponse, "kind" | "status" | "reason">;
+
+function parseStartLine(line: string): StartLine {
   if (line.length >= 4 && line.slice(0, 4).toUpperCase() === "SIP/") {
     const sp = line.indexOf(" ");
     checkVersion(sp < 0 ? line : line.slice(0, sp));
@@ -196,15 +203,7 @@ function parseStartLine(line: string, headers: Headers, body: Uint8Array): SipMe
     if (i - sp !== 4 || status < 100 || status > 699 || (i < line.length && line.charCodeAt(i) !== 0x20)) {
       throw new SipParseError("BAD_STATUS", "status code must be three digits from 100 to 699");
     }
-    const response: SipResponse = {
-      kind: "response",
-      status,
-      reason: line.slice(i + 1),
-      version: "SIP/2.0",
-      headers,
-      body,
-    };
-    return response;
+    return { kind: "response", status, reason: line.slice(i + 1) };
   }
   const sp1 = line.indexOf(" ");
   const sp2 = sp1 < 0 ? -1 : line.indexOf(" ", sp1 + 1);
@@ -219,8 +218,7 @@ function parseStartLine(line: string, headers: Headers, body: Uint8Array): SipMe
   if ("headers" in uri && uri.headers.size > 0) {
     throw new SipParseError("BAD_URI", "headers are not allowed in a Request-URI");
   }
-  const request: SipRequest = { kind: "request", method, uri, uriText, version: "SIP/2.0", headers, body };
-  return request;
+  return { kind: "request", method, uri, uriText };
 }
 
 const versionShape = /^SIP\/\d{1,9}\.\d{1,9}$/i;
