@@ -38,5 +38,12 @@ export { type FramerEvent, StreamFramer } from "./message/stream-framer.ts";
 export type * from "./message/types.ts";
 export { validateMessage } from "./message/validate-message.ts";
 export { frameWebSocketMessage } from "./message/websocket-frame.ts";
+export {
+  type ListenSpec,
+  SipStack,
+  type SipStackDelegate,
+  type SipStackDiscard,
+  type SipStackOptions,
+} from "./stack.ts";
 export * from "./transaction/index.ts";
 export * from "./transport/index.ts";
