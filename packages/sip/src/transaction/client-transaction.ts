@@ -1,33 +1,27 @@
-import type { TimerHandle } from "../clock.ts";
 import { createResponse } from "../message/create-response.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../message/types.ts";
+import { TimedTransaction } from "./timed-transaction.ts";
 import type { TransactionContext } from "./transaction-context.ts";
 import type { TransactionTransport } from "./transaction-transport.ts";
 import type { ClientTransactionUser, TransactionFailure } from "./transaction-user.ts";
 
 /**
- * What the INVITE and non-INVITE client transactions share: the request, the bound transport,
- * two timer slots and the way failures reach the TU.
+ * What the INVITE and non-INVITE client transactions share: the request, the bound transport
+ * and the way failures reach the TU.
  *
  * @remarks RFC 3261 §17.1: "The purpose of the client transaction is to receive a request from
  * the element in which the client is embedded (call this element the "Transaction User" or TU;
  * it can be a UA or a stateful proxy), and reliably deliver the request to a server transaction."
  */
-export abstract class ClientTransaction {
+export abstract class ClientTransaction extends TimedTransaction {
   /** The request as passed to the transport ("the original request"). */
   readonly request: SipRequest;
   readonly transport: TransactionTransport;
   user: ClientTransactionUser;
   /** The branch of the request's top Via. */
   readonly branch: string;
-  /** @internal The key under which the transaction layer files this transaction. */
-  readonly tableKey: string;
-  protected readonly context: TransactionContext;
-  /** Timer A or E. */
-  protected retransmitTimer: TimerHandle | undefined = undefined;
-  /** Timer B, D, F, K or M (one at a time), or the §9.1 wait after a CANCEL. */
-  protected timeoutTimer: TimerHandle | undefined = undefined;
-  protected retransmitInterval = 0;
+  /** @internal The next live client transaction with the same branch (an INVITE's CANCEL). */
+  nextWithBranch: ClientTransaction | undefined = undefined;
   /** True once a final response (or a made-up 408/503) went to the TU. */
   protected finalPassedUp = false;
 
@@ -37,14 +31,12 @@ export abstract class ClientTransaction {
     user: ClientTransactionUser,
     context: TransactionContext,
     branch: string,
-    tableKey: string,
   ) {
+    super(context);
     this.request = request;
     this.transport = transport;
     this.user = user;
-    this.context = context;
     this.branch = branch;
-    this.tableKey = tableKey;
   }
 
   abstract get kind(): "invite-client" | "non-invite-client";
@@ -111,45 +103,6 @@ export abstract class ClientTransaction {
     if (this.terminated) return;
     this.fail({ reason: "transport-error", error });
   }
-
-  protected clearTimers(): void {
-    if (this.retransmitTimer !== undefined) {
-      this.context.clock.clearTimeout(this.retransmitTimer);
-      this.retransmitTimer = undefined;
-    }
-    if (this.timeoutTimer !== undefined) {
-      this.context.clock.clearTimeout(this.timeoutTimer);
-      this.timeoutTimer = undefined;
-    }
-  }
-
-  protected clearRetransmitTimer(): void {
-    if (this.retransmitTimer !== undefined) {
-      this.context.clock.clearTimeout(this.retransmitTimer);
-      this.retransmitTimer = undefined;
-    }
-  }
-
-  /** Arms the timeout slot; {@link ClientTransaction.timeoutFired} decides by state which timer it was. */
-  protected setTimeoutTimer(ms: number): void {
-    if (this.timeoutTimer !== undefined) this.context.clock.clearTimeout(this.timeoutTimer);
-    this.timeoutTimer = this.context.clock.setTimeout(() => {
-      this.timeoutTimer = undefined;
-      this.timeoutFired();
-    }, ms);
-  }
-
-  /** Arms the retransmission slot (Timer A or E). */
-  protected setRetransmitTimer(ms: number): void {
-    this.retransmitInterval = ms;
-    this.retransmitTimer = this.context.clock.setTimeout(() => {
-      this.retransmitTimer = undefined;
-      this.retransmitFired();
-    }, ms);
-  }
-
-  protected abstract timeoutFired(): void;
-  protected abstract retransmitFired(): void;
 
   protected finishTermination(notify: boolean): void {
     this.clearTimers();

@@ -45,6 +45,18 @@ const scenarios: Scenario[] = [
     terminatedAt: undefined,
   },
   {
+    name: "when Timer F falls due at the same instant as Timer E, then the timeout wins and no last copy is sent",
+    reliable: false,
+    timers: { t1: 1000, t2: 1000 },
+    steps: [],
+    until: 70_000,
+    sentAt: Array.from({ length: 64 }, (_, i) => i * 1000),
+    toTu: [408],
+    failures: ["timeout"],
+    states: ["terminated"],
+    terminatedAt: 64_000,
+  },
+  {
     name: "when an OPTIONS over TCP gets no response, then it is sent once and Timer F reports a 408 at 32 s",
     reliable: true,
     steps: [],

@@ -1,5 +1,5 @@
-import type { TimerHandle } from "../clock.ts";
 import type { SipRequest, SipResponse } from "../message/types.ts";
+import { TimedTransaction } from "./timed-transaction.ts";
 import type { TransactionContext } from "./transaction-context.ts";
 import type { TransactionTransport } from "./transaction-transport.ts";
 import type { ServerTransactionUser } from "./transaction-user.ts";
@@ -12,7 +12,7 @@ import type { ServerTransactionUser } from "./transaction-user.ts";
  * the server transaction, it must pass it to the specific server transaction for which the
  * response is targeted."
  */
-export abstract class ServerTransaction {
+export abstract class ServerTransaction extends TimedTransaction {
   /** The request that created the transaction. */
   readonly request: SipRequest;
   /** The flow the request arrived on; responses go back through it (RFC 3261 §18.2.2). */
@@ -21,16 +21,10 @@ export abstract class ServerTransaction {
   user: ServerTransactionUser;
   /** The branch of the request's top Via, or undefined for an RFC 2543 request without one. */
   readonly branch: string | undefined;
-  /** @internal The key under which the transaction layer files this transaction. */
-  readonly tableKey: string;
-  protected readonly context: TransactionContext;
+  /** @internal The next live server transaction filed under the same key (same branch, or same Call-ID and CSeq number). */
+  nextWithKey: ServerTransaction | undefined = undefined;
   /** The most recent response passed to the transport: retransmitted on request retransmissions. */
   protected lastResponse: SipResponse | undefined = undefined;
-  /** Timer G, or the 200 ms wait before an automatic 100 Trying. */
-  protected retransmitTimer: TimerHandle | undefined = undefined;
-  /** Timer H, I, J or L. */
-  protected timeoutTimer: TimerHandle | undefined = undefined;
-  protected retransmitInterval = 0;
 
   constructor(
     request: SipRequest,
@@ -38,14 +32,12 @@ export abstract class ServerTransaction {
     user: ServerTransactionUser,
     context: TransactionContext,
     branch: string | undefined,
-    tableKey: string,
   ) {
+    super(context);
     this.request = request;
     this.transport = transport;
     this.user = user;
-    this.context = context;
     this.branch = branch;
-    this.tableKey = tableKey;
   }
 
   abstract get kind(): "invite-server" | "non-invite-server";
@@ -90,8 +82,6 @@ export abstract class ServerTransaction {
   }
 
   protected abstract enterTerminated(notify: boolean): void;
-  protected abstract timeoutFired(): void;
-  protected abstract retransmitFired(): void;
 
   /**
    * @remarks RFC 6026 §8.8 (replacing RFC 3261 §17.2.4): "If those should all fail, based on the
@@ -112,38 +102,6 @@ export abstract class ServerTransaction {
   #transportFailed(error: unknown): void {
     if (this.terminated) return;
     this.user.onFailure?.({ reason: "transport-error", error }, this);
-  }
-
-  protected setTimeoutTimer(ms: number): void {
-    if (this.timeoutTimer !== undefined) this.context.clock.clearTimeout(this.timeoutTimer);
-    this.timeoutTimer = this.context.clock.setTimeout(() => {
-      this.timeoutTimer = undefined;
-      this.timeoutFired();
-    }, ms);
-  }
-
-  protected setRetransmitTimer(ms: number): void {
-    if (this.retransmitTimer !== undefined) this.context.clock.clearTimeout(this.retransmitTimer);
-    this.retransmitInterval = ms;
-    this.retransmitTimer = this.context.clock.setTimeout(() => {
-      this.retransmitTimer = undefined;
-      this.retransmitFired();
-    }, ms);
-  }
-
-  protected clearRetransmitTimer(): void {
-    if (this.retransmitTimer !== undefined) {
-      this.context.clock.clearTimeout(this.retransmitTimer);
-      this.retransmitTimer = undefined;
-    }
-  }
-
-  protected clearTimers(): void {
-    this.clearRetransmitTimer();
-    if (this.timeoutTimer !== undefined) {
-      this.context.clock.clearTimeout(this.timeoutTimer);
-      this.timeoutTimer = undefined;
-    }
   }
 
   protected finishTermination(notify: boolean): void {

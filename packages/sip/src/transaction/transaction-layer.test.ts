@@ -44,11 +44,11 @@ describe("matching responses to client transactions (RFC 3261 §17.1.3)", () => 
     assert.equal(layer.receiveResponse(sampleResponse(sampleRequest(), 200)), false);
   });
 
-  test("when the branch of a response differs only in letter case, then it still matches (tokens are case-insensitive)", () => {
+  test("when the branch of a response differs in letter case, then it is another branch (branches are echoed verbatim and compared as written)", () => {
     const { user, layer, transport } = setUp();
-    const invite = sampleRequest({ branch: "z9hG4bKAbC" });
-    layer.sendRequest(invite, transport, user);
-    assert.equal(layer.receiveResponse(sampleResponse(sampleRequest({ branch: "z9hg4bkabc" }), 180)), true);
+    layer.sendRequest(sampleRequest({ branch: "z9hG4bKAbC" }), transport, user);
+    assert.equal(layer.receiveResponse(sampleResponse(sampleRequest({ branch: "z9hG4bKabc" }), 180)), false);
+    assert.equal(layer.receiveResponse(sampleResponse(sampleRequest({ branch: "z9hG4bKAbC" }), 180)), true);
     assert.deepEqual(user.statuses(), [180]);
     layer.close();
   });

@@ -35,11 +35,19 @@ export class TransactionLayer {
   readonly clock: Clock;
   readonly timers: TimerValues;
   readonly user: TransactionUser;
+  /**
+   * Client transactions by branch. The branch string is the one the parser already holds, so
+   * filing a transaction allocates no key; the few sharing a branch (an INVITE and its CANCEL)
+   * are chained through `nextWithBranch`. Branches are compared exactly as written: §17.1.3 and
+   * §17.2.3 ask for "the same value", and every element echoes a branch verbatim.
+   */
   readonly #clients = new Map<string, ClientTransaction>();
-  /** RFC 3261 server transactions, keyed by branch and sent-by (see {@link serverKey}). */
+  /** RFC 3261 server transactions by branch, chained through `nextWithKey`. */
   readonly #servers = new Map<string, ServerTransaction>();
-  /** RFC 2543 server transactions, by Call-ID and CSeq number. */
-  readonly #legacy = new Map<string, ServerTransaction[]>();
+  /** RFC 2543 server transactions by Call-ID and CSeq number, chained through `nextWithKey`. */
+  readonly #legacy = new Map<string, ServerTransaction>();
+  #clientCount = 0;
+  #serverCount = 0;
   readonly #context: TransactionContext;
 
   constructor(options: TransactionLayerOptions) {
@@ -57,14 +65,12 @@ export class TransactionLayer {
 
   /** Live client transactions. */
   get clientTransactionCount(): number {
-    return this.#clients.size;
+    return this.#clientCount;
   }
 
   /** Live server transactions. */
   get serverTransactionCount(): number {
-    let count = this.#servers.size;
-    for (const list of this.#legacy.values()) count += list.length;
-    return count;
+    return this.#serverCount;
   }
 
   /**
@@ -82,13 +88,16 @@ export class TransactionLayer {
   ): InviteClientTransaction | NonInviteClientTransaction {
     if (request.method === "ACK") throw new TypeError("an ACK has no client transaction; send it directly");
     const branch = rfc3261_8_1_1_7(request);
-    const key = clientKey(branch, request.method);
-    if (this.#clients.has(key)) throw new Error(`a client transaction with branch ${branch} is already live`);
+    if (this.#findClient(branch, request.method) !== undefined) {
+      throw new Error(`a ${request.method} client transaction with branch ${branch} is already live`);
+    }
     const transaction =
       request.method === "INVITE"
-        ? new InviteClientTransaction(request, transport, user, this.#context, branch, key)
-        : new NonInviteClientTransaction(request, transport, user, this.#context, branch, key);
-    this.#clients.set(key, transaction);
+        ? new InviteClientTransaction(request, transport, user, this.#context, branch)
+        : new NonInviteClientTransaction(request, transport, user, this.#context, branch);
+    transaction.nextWithBranch = this.#clients.get(branch);
+    this.#clients.set(branch, transaction);
+    this.#clientCount++;
     transaction.start();
     return transaction;
   }
@@ -105,7 +114,7 @@ export class TransactionLayer {
   cancel(invite: InviteClientTransaction, user: ClientTransactionUser): CancelOutcome {
     const outcome = invite.requestCancel(user);
     if (outcome !== "now") return outcome;
-    if (!this.#clients.has(clientKey(invite.branch, "CANCEL"))) this.#sendCancel(invite, user);
+    if (this.#findClient(invite.branch, "CANCEL") === undefined) this.#sendCancel(invite, user);
     return "sent";
   }
 
@@ -123,8 +132,8 @@ export class TransactionLayer {
   receiveResponse(response: SipResponse): boolean {
     const branch = response.headers.via()[0]?.params.get("branch");
     const method = response.headers.cseq().method;
-    const transaction = typeof branch === "string" ? this.#clients.get(clientKey(branch, method)) : undefined;
-    if (transaction === undefined || transaction.method !== method) {
+    const transaction = typeof branch === "string" ? this.#findClient(branch, method) : undefined;
+    if (transaction === undefined) {
       this.user.onStrayResponse?.(response);
       return false;
     }
@@ -156,18 +165,16 @@ export class TransactionLayer {
     const topVia = request.headers.via()[0];
     if (topVia === undefined) throw new TypeError("a request without a Via header field cannot be answered");
     const branch = topVia.params.get("branch") ?? undefined;
-    const key = isRfc3261Branch(branch) ? this.#freeServerKey(request, branch, topVia) : rfc2543Key(request);
     const transaction =
       request.method === "INVITE"
-        ? new InviteServerTransaction(request, transport, this.user, this.#context, branch, key)
-        : new NonInviteServerTransaction(request, transport, this.user, this.#context, branch, key);
-    if (isRfc3261Branch(branch)) {
-      this.#servers.set(key, transaction);
-    } else {
-      const list = this.#legacy.get(key);
-      if (list === undefined) this.#legacy.set(key, [transaction]);
-      else list.push(transaction);
-    }
+        ? new InviteServerTransaction(request, transport, this.user, this.#context, branch)
+        : new NonInviteServerTransaction(request, transport, this.user, this.#context, branch);
+    const [table, key] = isRfc3261Branch(branch)
+      ? [this.#servers, branch]
+      : [this.#legacy, rfc2543Key(request)];
+    transaction.nextWithKey = table.get(key);
+    table.set(key, transaction);
+    this.#serverCount++;
     transaction.start();
     this.user.onRequest(request, transaction);
     return transaction;
@@ -189,16 +196,16 @@ export class TransactionLayer {
     if (topVia === undefined) return undefined;
     const branch = topVia.params.get("branch");
     if (!isRfc3261Branch(branch)) {
-      return this.#legacy
-        .get(rfc2543Key(request))
-        ?.find((transaction) => matchesRfc2543(transaction, request));
+      for (let tx = this.#legacy.get(rfc2543Key(request)); tx !== undefined; tx = tx.nextWithKey) {
+        if (matchesRfc2543(tx, request)) return tx;
+      }
+      return undefined;
     }
-    const base = serverKey(branch, topVia);
-    if (request.method === "CANCEL") return this.#servers.get(`${base}\u0000CANCEL`);
     const method = request.method === "ACK" ? "INVITE" : request.method;
-    const first = this.#servers.get(base);
-    if (first !== undefined && first.method === method) return first;
-    return this.#servers.get(`${base}\u0000${method}`);
+    for (let tx = this.#servers.get(branch); tx !== undefined; tx = tx.nextWithKey) {
+      if (tx.method === method && sameSentBy(tx, topVia)) return tx;
+    }
+    return undefined;
   }
 
   /**
@@ -215,32 +222,38 @@ export class TransactionLayer {
     if (topVia === undefined) return undefined;
     const branch = topVia.params.get("branch");
     if (!isRfc3261Branch(branch)) {
-      return this.#legacy
-        .get(rfc2543Key(cancel))
-        ?.find((transaction) => matchesRfc2543(transaction, cancel, true));
+      for (let tx = this.#legacy.get(rfc2543Key(cancel)); tx !== undefined; tx = tx.nextWithKey) {
+        if (matchesRfc2543(tx, cancel, true)) return tx;
+      }
+      return undefined;
     }
-    const base = serverKey(branch, topVia);
-    const first = this.#servers.get(base);
-    if (first !== undefined && first.method !== "CANCEL") return first;
-    return this.#servers.get(`${base}\u0000INVITE`);
+    for (let tx = this.#servers.get(branch); tx !== undefined; tx = tx.nextWithKey) {
+      if (tx.method !== "CANCEL" && tx.method !== "ACK" && sameSentBy(tx, topVia)) return tx;
+    }
+    return undefined;
   }
 
   /** Stops every live transaction without telling anyone, e.g. when the stack shuts down. */
   close(): void {
-    for (const transaction of [...this.#clients.values()]) transaction.dispose();
-    for (const transaction of [...this.#servers.values()]) transaction.dispose();
-    for (const list of [...this.#legacy.values()]) for (const transaction of [...list]) transaction.dispose();
+    const all: (ClientTransaction | ServerTransaction)[] = [];
+    for (const head of this.#clients.values()) {
+      for (let tx: ClientTransaction | undefined = head; tx !== undefined; tx = tx.nextWithBranch)
+        all.push(tx);
+    }
+    for (const table of [this.#servers, this.#legacy]) {
+      for (const head of table.values()) {
+        for (let tx: ServerTransaction | undefined = head; tx !== undefined; tx = tx.nextWithKey)
+          all.push(tx);
+      }
+    }
+    for (const tx of all) tx.dispose();
   }
 
-  /**
-   * Branch and sent-by identify a transaction of one client; a CANCEL shares its INVITE's branch
-   * and gets a suffix. A second method reusing a live branch (a broken client) gets its own slot
-   * so that rule 3 of §17.2.3 still tells them apart.
-   */
-  #freeServerKey(request: SipRequest, branch: string, topVia: Via): string {
-    const base = serverKey(branch, topVia);
-    if (request.method === "CANCEL") return `${base}\u0000CANCEL`;
-    return this.#servers.has(base) ? `${base}\u0000${request.method}` : base;
+  #findClient(branch: string, method: string): ClientTransaction | undefined {
+    for (let tx = this.#clients.get(branch); tx !== undefined; tx = tx.nextWithBranch) {
+      if (tx.method === method) return tx;
+    }
+    return undefined;
   }
 
   #sendCancel(invite: InviteClientTransaction, user: ClientTransactionUser): void {
@@ -248,20 +261,37 @@ export class TransactionLayer {
   }
 
   #release(transaction: ClientTransaction | ServerTransaction): void {
-    const key = transaction.tableKey;
     if (transaction instanceof ClientTransaction) {
-      if (this.#clients.get(key) === transaction) this.#clients.delete(key);
+      const head = this.#clients.get(transaction.branch);
+      if (head === transaction) {
+        if (transaction.nextWithBranch === undefined) this.#clients.delete(transaction.branch);
+        else this.#clients.set(transaction.branch, transaction.nextWithBranch);
+      } else {
+        let previous = head;
+        while (previous !== undefined && previous.nextWithBranch !== transaction)
+          previous = previous.nextWithBranch;
+        if (previous === undefined) return;
+        previous.nextWithBranch = transaction.nextWithBranch;
+      }
+      transaction.nextWithBranch = undefined;
+      this.#clientCount--;
       return;
     }
-    if (isRfc3261Branch(transaction.branch)) {
-      if (this.#servers.get(key) === transaction) this.#servers.delete(key);
-      return;
+    const rfc3261 = isRfc3261Branch(transaction.branch);
+    const table = rfc3261 ? this.#servers : this.#legacy;
+    const key = rfc3261 ? transaction.branch! : rfc2543Key(transaction.request);
+    const head = table.get(key);
+    if (head === transaction) {
+      if (transaction.nextWithKey === undefined) table.delete(key);
+      else table.set(key, transaction.nextWithKey);
+    } else {
+      let previous = head;
+      while (previous !== undefined && previous.nextWithKey !== transaction) previous = previous.nextWithKey;
+      if (previous === undefined) return;
+      previous.nextWithKey = transaction.nextWithKey;
     }
-    const list = this.#legacy.get(key);
-    if (list === undefined) return;
-    const index = list.indexOf(transaction);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#legacy.delete(key);
+    transaction.nextWithKey = undefined;
+    this.#serverCount--;
   }
 }
 
@@ -279,12 +309,12 @@ function rfc3261_8_1_1_7(request: SipRequest): string {
   return branch;
 }
 
-/** Branch values are tokens, compared case-insensitively (RFC 3261 §7.3.1). */
-function clientKey(branch: string, method: string): string {
-  const key = branch.toLowerCase();
-  return method === "CANCEL" ? `${key}\u0000CANCEL` : key;
-}
-
-function serverKey(branch: string, topVia: Via): string {
-  return `${branch.toLowerCase()}\u0000${topVia.host.toLowerCase()}:${topVia.port ?? ""}`;
+/**
+ * Rule 2 of RFC 3261 §17.2.3: the sent-by of the request's top Via equals the one of the
+ * request that created the transaction (host names compared case-insensitively, §19.1.4).
+ */
+function sameSentBy(transaction: ServerTransaction, topVia: Via): boolean {
+  const own = transaction.request.headers.via()[0];
+  if (own === undefined || own.port !== topVia.port) return false;
+  return own.host === topVia.host || own.host.toLowerCase() === topVia.host.toLowerCase();
 }
