@@ -2,27 +2,41 @@
  * RTP relay benchmark: packets per second one core forwards at under 0.1% loss, and memory per
  * active call.
  *
- *   npx tsx bench/rtp-relay/index.ts [--max-pps N] [--step-seconds S] [--memory-calls N] [--no-pin]
+ *   npx tsx bench/rtp-relay/index.ts [--max-pps N] [--step-seconds S] [--memory-calls N]
+ *                                    [--no-pin] [--node-phones]
  *
- * The relay (RtpRelay, through the MediaControl interface) runs in this process, pinned to CPU 0
- * when `taskset` exists. A second process (phones.ts), pinned to CPU 1, plays both phones of
- * every call: 50 packets/s each way per call (G.711, 20 ms), so 100 forwarded packets/s per
- * call. The rate climbs step by step, adding calls, until loss reaches 0.1%, the phones cannot
- * send faster, or --max-pps. Loopback only.
+ * The relay (RtpRelay, driven through the MediaControl interface) runs in this process, pinned to
+ * CPU 0 when `taskset` exists. A phones process pinned to CPU 1 plays both ends of every call:
+ * 50 packets/s each way per call (G.711, 20 ms), so 100 forwarded packets/s per call. It is
+ * phones.c, compiled with the system C compiler so the generator costs far less than the relay,
+ * or phones.ts with --node-phones (or without a compiler). The rate climbs step by step, adding
+ * calls, until loss reaches 0.1%, the phones cannot send faster, or --max-pps. Loopback only.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { RtpRelay } from "@zaqros/media";
-import type { CallTarget, FromPhones, ToPhones } from "./messages.ts";
+import {
+  type CallTarget,
+  formatCalls,
+  formatRun,
+  type PhonesReady,
+  type PhonesResult,
+  parseReady,
+  parseResult,
+} from "./phones-protocol.ts";
 
 const PACKETS_PER_CALL = 100;
 const LOSS_LIMIT = 0.001;
 const PORT_MIN = 20000;
 const PORT_MAX = 29999;
+const STEP_PPS = 20_000;
 
 const options = parseOptions(process.argv.slice(2));
 setFlagsFromString("--expose-gc");
@@ -38,6 +52,7 @@ function parseOptions(args: string[]) {
     stepSeconds: value("--step-seconds", 4),
     memoryCalls: value("--memory-calls", 1000),
     pin: !args.includes("--no-pin"),
+    nodePhones: args.includes("--node-phones"),
   };
 }
 
@@ -62,8 +77,7 @@ function mediaPort(body: string): number {
 
 /** Pins every thread of `pid` to `cpu`; false when taskset is missing or refuses. */
 function pin(pid: number, cpu: number): boolean {
-  const result = spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { stdio: "ignore" });
-  return result.status === 0;
+  return spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { stdio: "ignore" }).status === 0;
 }
 
 function memory() {
@@ -75,12 +89,14 @@ function memory() {
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const percent = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}%`;
 
+/** Heap and RSS growth per answered call with one audio stream, before any traffic. */
 async function measureMemory(calls: number) {
   const relay = new RtpRelay({ portMin: PORT_MIN, portMax: PORT_MAX });
-  const warm = await relay.allocate({ callId: "warm-up", offer: sdp(9, 0) });
+  await relay.allocate({ callId: "warm-up", offer: sdp(9, 0) });
   await relay.update({ callId: "warm-up", from: "callee", kind: "answer", sdp: sdp(9, 1) });
-  await relay.release(warm.callId);
+  await relay.release("warm-up");
   const before = memory();
   for (let i = 0; i < calls; i++) {
     await relay.allocate({ callId: `memory-${i}`, offer: sdp(10000 + (i % 5000) * 2, i) });
@@ -96,42 +112,60 @@ async function measureMemory(calls: number) {
   return { heapPerCall: (after.heap - before.heap) / calls, rssPerCall: (after.rss - before.rss) / calls };
 }
 
+/** Compiles phones.c into a temporary directory; undefined when no compiler works. */
+function compilePhones(): { binary: string; cleanUp: () => void } | undefined {
+  const directory = mkdtempSync(join(tmpdir(), "zaqros-rtp-phones-"));
+  const binary = join(directory, "phones");
+  const source = fileURLToPath(new URL("./phones.c", import.meta.url));
+  const compiled = spawnSync("cc", ["-O2", "-o", binary, source], { stdio: ["ignore", "ignore", "inherit"] });
+  const cleanUp = () => rmSync(directory, { recursive: true, force: true });
+  if (compiled.status === 0) return { binary, cleanUp };
+  cleanUp();
+  return undefined;
+}
+
 class Phones {
   readonly #process: ChildProcess;
-  readonly #inbox: FromPhones[] = [];
-  #waiter: ((message: FromPhones) => void) | undefined;
+  readonly #lines: Interface;
+  readonly #inbox: string[] = [];
+  #waiter: ((line: string) => void) | undefined;
 
-  constructor(pinned: boolean) {
-    const script = fileURLToPath(new URL("./phones.ts", import.meta.url));
-    const node = [process.execPath, "--import", "tsx", script];
-    const [command, ...args] = pinned ? ["taskset", "-c", "1", ...node] : node;
-    this.#process = spawn(command!, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    this.#process.on("message", (message: FromPhones) => {
+  constructor(command: readonly string[], pinned: boolean) {
+    const [program, ...args] = pinned ? ["taskset", "-c", "1", ...command] : command;
+    this.#process = spawn(program!, args, { stdio: ["pipe", "pipe", "inherit"] });
+    this.#lines = createInterface({ input: this.#process.stdout! });
+    this.#lines.on("line", (line) => {
       const waiter = this.#waiter;
       this.#waiter = undefined;
-      if (waiter) waiter(message);
-      else this.#inbox.push(message);
+      if (waiter) waiter(line);
+      else this.#inbox.push(line);
     });
   }
 
-  send(message: ToPhones): void {
-    this.#process.send(message);
+  async ready(): Promise<PhonesReady> {
+    return parseReady(await this.#expect("ready"));
   }
 
-  next<T extends FromPhones["type"]>(type: T): Promise<Extract<FromPhones, { type: T }>> {
-    const queued = this.#inbox.shift();
-    const message = queued
-      ? Promise.resolve(queued)
-      : new Promise<FromPhones>((resolve) => (this.#waiter = resolve));
-    return message.then((m) => {
-      if (m.type !== type) throw new Error(`phones said ${m.type}, expected ${type}`);
-      return m as Extract<FromPhones, { type: T }>;
-    });
+  async setCalls(calls: readonly CallTarget[]): Promise<void> {
+    this.#process.stdin!.write(formatCalls(calls));
+    await this.#expect("calls-set");
+  }
+
+  async run(step: number, packetsPerSecond: number, durationMs: number): Promise<PhonesResult> {
+    this.#process.stdin!.write(formatRun(step, packetsPerSecond, durationMs));
+    return parseResult(await this.#expect("result"));
   }
 
   async stop(): Promise<void> {
-    this.send({ type: "stop" });
+    this.#process.stdin!.end("stop\n");
     await once(this.#process, "exit");
+  }
+
+  async #expect(word: string): Promise<string> {
+    const queued = this.#inbox.shift();
+    const line = queued ?? (await new Promise<string>((resolve) => (this.#waiter = resolve)));
+    if (!line.startsWith(word)) throw new Error(`phones said "${line}", expected ${word}`);
+    return line;
   }
 }
 
@@ -142,7 +176,7 @@ interface StepResult {
   forwardedPps: number;
   /** Share of the packets sent that never came back. */
   loss: number;
-  /** Share of the packets sent that the relay never received (its sockets' buffers overflowed). */
+  /** Share of the packets sent that the relay never read (its sockets' buffers overflowed). */
   lossBeforeRelay: number;
   relayCpu: number;
   relayBusy: number;
@@ -150,13 +184,35 @@ interface StepResult {
   phonesCpu: number;
 }
 
+function printStep(r: StepResult, note = ""): void {
+  console.log(
+    [
+      String(r.targetPps).padStart(11),
+      String(r.calls).padStart(6),
+      r.sentPps.toFixed(0).padStart(10),
+      r.forwardedPps.toFixed(0).padStart(14),
+      percent(r.loss, 3).padStart(7),
+      percent(r.lossBeforeRelay, 3).padStart(11),
+      percent(r.relayCpu).padStart(10),
+      percent(r.relayBusy).padStart(11),
+      r.microsPerPacket.toFixed(1).padStart(10),
+      percent(r.phonesCpu).padStart(11),
+    ].join(" ") + note,
+  );
+}
+
 async function main() {
-  const pinnedRelay = options.pin && pin(process.pid, 0);
+  const pinned = options.pin && pin(process.pid, 0);
+  const compiled = options.nodePhones ? undefined : compilePhones();
+  const phonesCommand = compiled
+    ? [compiled.binary]
+    : [process.execPath, "--import", "tsx", fileURLToPath(new URL("./phones.ts", import.meta.url))];
   console.log("RTP relay benchmark (loopback, 172-byte G.711 RTP, 100 forwarded packets/s per call)");
   console.log(
     `node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}, relay ${pinnedRelay ? "pinned to CPU 0, phones to CPU 1" : "not pinned"}`,
+      .map((load) => load.toFixed(2))
+      .join(" ")}, relay ${pinned ? "pinned to CPU 0, phones to CPU 1" : "not pinned"}, ` +
+      `phones ${compiled ? "in C (phones.c)" : "in Node (phones.ts)"}`,
   );
 
   const memoryFigures = await measureMemory(options.memoryCalls);
@@ -166,25 +222,24 @@ async function main() {
   );
 
   const relay = new RtpRelay({ portMin: PORT_MIN, portMax: PORT_MAX, socketReceiveBufferBytes: 1024 * 1024 });
-  const phones = new Phones(pinnedRelay);
-  const ready = await phones.next("ready");
+  const phones = new Phones(phonesCommand, pinned);
+  const ready = await phones.ready();
   const targets: CallTarget[] = [];
   const ensureCalls = async (count: number) => {
     for (let i = targets.length; i < count; i++) {
       const side = i % ready.callerPorts.length;
-      const offer = await relay.allocate({ callId: `bench-${i}`, offer: sdp(ready.callerPorts[side]!, i) });
+      const callId = `bench-${i}`;
+      const offer = await relay.allocate({ callId, offer: sdp(ready.callerPorts[side]!, i) });
       const answer = await relay.update({
-        callId: `bench-${i}`,
+        callId,
         from: "callee",
         kind: "answer",
         sdp: sdp(ready.calleePorts[side]!, i),
       });
       targets.push({ callerLegPort: mediaPort(answer.sdp), calleeLegPort: mediaPort(offer.sdp) });
     }
-    phones.send({ type: "calls", calls: targets });
-    await phones.next("calls-set");
+    await phones.setCalls(targets);
   };
-
   const relayReceived = async () => {
     let packets = 0;
     for (let i = 0; i < targets.length; i++) {
@@ -201,8 +256,7 @@ async function main() {
     const relayBefore = await relayReceived();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
-    phones.send({ type: "run", step: ++step, packetsPerSecond: targetPps, durationMs: seconds * 1000 });
-    const result = await phones.next("result");
+    const result = await phones.run(++step, targetPps, seconds * 1000);
     const cpu = process.cpuUsage(cpuBefore);
     const busy = performance.eventLoopUtilization(eluBefore).utilization;
     const relayIn = (await relayReceived()) - relayBefore;
@@ -224,29 +278,12 @@ async function main() {
   console.log(
     "\n target pps  calls   sent pps  forwarded pps    loss  (at relay)  relay CPU  relay busy  µs/packet  phones CPU",
   );
-  const percent = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}%`;
-  const print = (r: StepResult, note = "") =>
-    console.log(
-      [
-        String(r.targetPps).padStart(11),
-        String(r.calls).padStart(6),
-        r.sentPps.toFixed(0).padStart(10),
-        r.forwardedPps.toFixed(0).padStart(14),
-        percent(r.loss, 3).padStart(7),
-        percent(r.lossBeforeRelay, 3).padStart(11),
-        percent(r.relayCpu).padStart(10),
-        percent(r.relayBusy).padStart(11),
-        r.microsPerPacket.toFixed(1).padStart(10),
-        percent(r.phonesCpu).padStart(11),
-      ].join(" ") + note,
-    );
-
   await runStep(10_000, 1);
   let best: StepResult | undefined;
   let stopReason = `reached --max-pps ${options.maxPps}`;
   let retried = false;
   const maxCalls = Math.floor((PORT_MAX - PORT_MIN + 1) / 4);
-  for (let target = 20_000; target <= options.maxPps; ) {
+  for (let target = STEP_PPS; target <= options.maxPps; ) {
     if (Math.ceil(target / PACKETS_PER_CALL) > maxCalls) {
       stopReason = `the port range ${PORT_MIN}-${PORT_MAX} holds ${maxCalls} calls`;
       break;
@@ -254,21 +291,21 @@ async function main() {
     const result = await runStep(target, options.stepSeconds);
     const generatorLimited = result.sentPps < target * 0.95;
     if (result.loss < LOSS_LIMIT && !generatorLimited) {
-      print(result);
+      printStep(result);
       best = result;
-      target += 20_000;
+      target += STEP_PPS;
       continue;
     }
     if (!retried) {
-      print(result, "  (retrying once)");
+      printStep(result, "  (retrying once)");
       retried = true;
       continue;
     }
     if (generatorLimited) {
-      print(result, "  (phones could not send at this rate)");
+      printStep(result, "  (phones could not send at this rate)");
       stopReason = "the phones process could not send at the target rate";
     } else {
-      print(result, "  (loss over 0.1%)");
+      printStep(result, "  (loss over 0.1%)");
       stopReason =
         result.lossBeforeRelay >= result.loss / 2
           ? "loss reached 0.1%, mostly packets the relay did not read in time"
@@ -278,30 +315,32 @@ async function main() {
   }
 
   await phones.stop();
-  const final = await relay.stats("bench-0");
+  compiled?.cleanUp();
+  const sample = await relay.stats("bench-0");
+  const endRss = process.memoryUsage().rss;
   relay.close();
 
   console.log(`\nstopped: ${stopReason}`);
   if (best) {
     console.log(
-      `RESULT forwarded ${best.forwardedPps.toFixed(0)} packets/s at ${(best.loss * 100).toFixed(3)}% loss ` +
-        `(${best.calls} simultaneous G.711 calls), relay using ${(best.relayCpu * 100).toFixed(0)}% of one core`,
+      `RESULT forwarded ${best.forwardedPps.toFixed(0)} packets/s at ${percent(best.loss, 3)} loss ` +
+        `(${best.calls} simultaneous G.711 calls), relay using ${percent(best.relayCpu)} of one core`,
     );
     console.log(
-      `RESULT relay CPU per forwarded packet ${best.microsPerPacket.toFixed(1)} µs, so one whole core would forward ` +
-        `about ${(1e6 / best.microsPerPacket).toFixed(0)} packets/s (projection, not measured)`,
+      `RESULT relay CPU per forwarded packet ${best.microsPerPacket.toFixed(1)} µs at that rate: one whole core ` +
+        `would forward about ${(1e6 / best.microsPerPacket).toFixed(0)} packets/s (projection, not measured)`,
     );
   } else {
     console.log("RESULT no step stayed under 0.1% loss");
   }
   console.log(
     `RESULT memory per active call: heap ${kib(memoryFigures.heapPerCall)}, RSS ${kib(memoryFigures.rssPerCall)}; ` +
-      `relay process RSS at the end ${mib(process.memoryUsage().rss)}`,
+      `relay process RSS with ${targets.length} calls after traffic ${mib(endRss)}`,
   );
-  if (final) {
-    const { caller } = final.streams[0]!;
+  if (sample) {
+    const { caller } = sample.streams[0]!;
     console.log(
-      `check: call bench-0 caller leg relayed ${caller.rtp.packets} RTP packets, ${caller.rtp.lost} lost by sequence number`,
+      `check: call bench-0's caller leg relayed ${caller.rtp.packets} RTP packets, ${caller.rtp.lost} lost by sequence number`,
     );
   }
 }
