@@ -47,7 +47,7 @@ const answer = (status: number, toTag: string, extra: string[] = []) =>
 const fromBob = (method: string, seq: number, extra: string[] = []) =>
   request([
     `${method} sip:alice@pc33.atlanta.example.com SIP/2.0`,
-    "Via: SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKbob" + seq,
+    `Via: SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKbob${seq}`,
     "Max-Forwards: 70",
     "To: Alice <sip:alice@atlanta.example.com>;tag=a1",
     "From: Bob <sip:bob@biloxi.example.com>;tag=b1",
