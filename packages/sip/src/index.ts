@@ -6,6 +6,7 @@
 
 export * from "./auth/index.ts";
 export { type Clock, FakeClock, systemClock, type TimerHandle } from "./clock.ts";
+export * from "./dialog/index.ts";
 export { formatAuthHeader, parseAuthHeader } from "./grammar/auth-header.ts";
 export { parseCallId } from "./grammar/call-id.ts";
 export { formatCSeq, maxCSeq, parseCSeq } from "./grammar/cseq.ts";

@@ -27,9 +27,9 @@ import type { ClientTransactionUser } from "./transaction-user.ts";
  *             |  +-------->|           | 2xx          |                  |
  *             |            +-----------+ 2xx to TU    |                  |
  *             |       300-699    |  |                 |                  |
- *             |       ACK sent,  |  | 64*T1 after a   |                  |
- *             |       resp. to TU|  | CANCEL (§9.1)   |                  |
- *             |                  |  +-------------------------------------->|
+ *             |       ACK sent,  |  +-----------------|----------------->|
+ *             |       resp. to TU|  64*T1 after a     |                  |
+ *             |                  |  CANCEL: 408 to TU |                  |
  *             |  300-699         V                    V      2xx         |
  *             |  ACK sent  +-----------+        +-----------+ 2xx to TU  |
  *             |  +---------|           |        |           |-------+    |
