@@ -166,6 +166,23 @@ describe("non-INVITE client transaction (RFC 3261 §17.1.2)", () => {
     });
   }
 
+  test("when the transport throws on the first send, then the TU is told, gets a 503 and no timer is left", () => {
+    const clock = new FakeClock();
+    const user = new RecordingUser();
+    const layer = new TransactionLayer({ clock, user });
+    const transport = new RecordingTransport(clock, false);
+    transport.throwOnSend = new Error("no route to host");
+    const tx = layer.sendRequest(sampleRequest({ method: "OPTIONS" }), transport, user);
+    assert.deepEqual(
+      user.clientFailures.map((f) => f.reason),
+      ["transport-error"],
+    );
+    assert.deepEqual(user.statuses(), [503]);
+    assert.equal(tx.state, "terminated");
+    assert.equal(clock.pendingTimers, 0);
+    assert.equal(layer.clientTransactionCount, 0);
+  });
+
   test("when the transport fails in Proceeding, then the TU gets a 503 and the transaction ends", async () => {
     const clock = new FakeClock();
     const user = new RecordingUser();

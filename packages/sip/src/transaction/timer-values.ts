@@ -69,14 +69,17 @@ export interface TimerValues {
  * prescribes; any single value can be overridden.
  */
 export function createTimerValues(overrides: Partial<TimerValues> = {}): TimerValues {
-  const t1 = overrides.t1 ?? 500;
-  const t2 = overrides.t2 ?? 4000;
-  const t4 = overrides.t4 ?? 5000;
-  for (const [name, value] of Object.entries(overrides)) {
+  const given: Partial<Record<keyof TimerValues, number>> = {};
+  for (const [name, value] of Object.entries(overrides) as [keyof TimerValues, number | undefined][]) {
+    if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
       throw new RangeError(`timer ${name} must be a finite, non-negative number of milliseconds`);
     }
+    given[name] = value;
   }
+  const t1 = given.t1 ?? 500;
+  const t2 = given.t2 ?? 4000;
+  const t4 = given.t4 ?? 5000;
   if (t1 === 0) throw new RangeError("T1 must be greater than zero");
   return Object.freeze({
     t1,
@@ -92,6 +95,6 @@ export function createTimerValues(overrides: Partial<TimerValues> = {}): TimerVa
     timerL: 64 * t1,
     timerM: 64 * t1,
     tryingDelay: 200,
-    ...overrides,
+    ...given,
   });
 }

@@ -123,6 +123,8 @@ export class TransactionLayer {
    * `onStrayResponse` if it has one.
    *
    * @returns true when a client transaction took the response.
+   * @throws SipParseError when the top Via or the CSeq of the response is malformed (the
+   * transport layer drops such a response).
    * @remarks RFC 3261 §17.1.3: "A response matches a client transaction under two conditions: 1.
    * If the response has the same value of the branch parameter in the top Via header field as
    * the branch parameter in the top Via header field of the request that created the
@@ -148,6 +150,8 @@ export class TransactionLayer {
    *
    * @returns the server transaction that took the request, or undefined for an ACK passed to the
    * core.
+   * @throws SipParseError when a header the matching rules read (Via, CSeq, and for RFC 2543
+   * requests Call-ID, From, To) is malformed; the caller answers 400 statelessly.
    * @remarks RFC 3261 §18.2.1: "If a matching server transaction is found, the request is passed
    * to that transaction for processing. If no match is found, the request is passed to the core,
    * which may decide to construct a new server transaction for that request."
