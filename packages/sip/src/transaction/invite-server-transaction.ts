@@ -152,8 +152,8 @@ export class InviteServerTransaction extends ServerTransaction {
    * "Completed" state, the server transaction MUST transition to the "Confirmed" state. As Timer
    * G is ignored in this state, any retransmissions of the response will cease." / "When this
    * state is entered, timer I is set to fire in T4 seconds for unreliable transports, and zero
-   * seconds for reliable transports." An ACK in Accepted acknowledges the 2xx and belongs to the
-   * TU (RFC 6026 §8.7, Figure 5: "ACK ... to TU").
+   * seconds for reliable transports." RFC 6026 §8.7: "Any ACKs received from the network while
+   * in the "Accepted" state MUST be passed directly to the TU and not absorbed."
    */
   #receiveAck(ack: SipRequest): void {
     if (this.#state === "completed") {

@@ -71,8 +71,9 @@ export interface TransactionUser extends ServerTransactionUser {
    * @remarks RFC 3261 §18.2.1: "Note that when a UAS core sends a 2xx response to INVITE, the
    * server transaction is destroyed. This means that when the ACK arrives, there will be no
    * matching server transaction, and based on this rule, the ACK is passed to the UAS core,
-   * where it is processed." RFC 6026 §8.7 (Figure 5) keeps the transaction in Accepted instead,
-   * where an ACK is passed "to TU".
+   * where it is processed." RFC 6026 §8.7 keeps the transaction alive in the Accepted state
+   * instead, and: "Any ACKs received from the network while in the "Accepted" state MUST be
+   * passed directly to the TU and not absorbed."
    */
   onAck(ack: SipRequest, transport: TransactionTransport): void;
   /**
