@@ -1,4 +1,4 @@
-import { is, WORD } from "./charset.ts";
+import { is, trimWsp, WORD } from "./charset.ts";
 import { SipParseError } from "./sip-parse-error.ts";
 
 /**
@@ -9,7 +9,7 @@ import { SipParseError } from "./sip-parse-error.ts";
  * RFC 3261 §20.8: "Call-IDs are case-sensitive and are simply compared byte-by-byte."
  */
 export function parseCallId(s: string): string {
-  const value = s.trim();
+  const value = trimWsp(s);
   let at = -1;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

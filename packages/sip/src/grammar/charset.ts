@@ -74,3 +74,12 @@ export function all(s: string, flags: number): boolean {
 export function isWsp(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
+
+/** `s` without leading and trailing SP and HTAB (the only whitespace in SIP's grammar). */
+export function trimWsp(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && isWsp(s.charCodeAt(from))) from++;
+  while (to > from && isWsp(s.charCodeAt(to - 1))) to--;
+  return from === 0 && to === s.length ? s : s.slice(from, to);
+}

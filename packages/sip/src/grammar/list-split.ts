@@ -1,3 +1,4 @@
+import { trimWsp } from "./charset.ts";
 import { skipQuotedString } from "./quoted-string.ts";
 
 const COMMA = 0x2c;
@@ -29,16 +30,16 @@ export function nextListComma(value: string, from = 0): number {
   return -1;
 }
 
-/** Splits a comma-separated header value into its elements, each trimmed. Empty elements are kept. */
+/** Splits a comma-separated header value into its elements, each trimmed of SP and HTAB. Empty elements are kept. */
 export function splitHeaderList(value: string): string[] {
   const first = nextListComma(value);
-  if (first < 0) return [value.trim()];
+  if (first < 0) return [trimWsp(value)];
   const out: string[] = [];
   let start = 0;
   for (let comma = first; comma >= 0; comma = nextListComma(value, start)) {
-    out.push(value.slice(start, comma).trim());
+    out.push(trimWsp(value.slice(start, comma)));
     start = comma + 1;
   }
-  out.push(value.slice(start).trim());
+  out.push(trimWsp(value.slice(start)));
   return out;
 }

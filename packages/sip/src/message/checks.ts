@@ -1,3 +1,4 @@
+import { trimWsp } from "../grammar/charset.ts";
 import { splitHeaderList } from "../grammar/list-split.ts";
 import { SipParseError } from "../grammar/sip-parse-error.ts";
 import type { SipRequest } from "./types.ts";
@@ -238,7 +239,7 @@ export function rfc3261_16_3_3(request: SipRequest): CheckFailure | null {
 /** `type/subtype` of a media type, lower-cased, without parameters. */
 function mediaType(value: string): string {
   const semi = value.indexOf(";");
-  return (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
+  return trimWsp(semi < 0 ? value : value.slice(0, semi)).toLowerCase();
 }
 
 /**

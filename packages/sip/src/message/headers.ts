@@ -1,5 +1,6 @@
 import { parseAuthHeader } from "../grammar/auth-header.ts";
 import { parseCallId } from "../grammar/call-id.ts";
+import { trimWsp } from "../grammar/charset.ts";
 import { parseCSeq } from "../grammar/cseq.ts";
 import { parseContentLength, parseExpires, parseMaxForwards } from "../grammar/integer-value.ts";
 import { nextListComma, splitHeaderList } from "../grammar/list-split.ts";
@@ -152,7 +153,7 @@ export class Headers implements SipHeaders {
       this.#fields.splice(i, 1);
       this.#keys.splice(i, 1);
     } else {
-      this.#fields[i] = { name: field.name, value: field.value.slice(comma + 1).trim() };
+      this.#fields[i] = { name: field.name, value: trimWsp(field.value.slice(comma + 1)) };
     }
   }
 
@@ -167,7 +168,7 @@ export class Headers implements SipHeaders {
     this.#invalidate(key);
     const field = this.#fields[i]!;
     const comma = nextListComma(field.value);
-    const rest = comma < 0 ? "" : `, ${field.value.slice(comma + 1).trim()}`;
+    const rest = comma < 0 ? "" : `, ${trimWsp(field.value.slice(comma + 1))}`;
     this.#fields[i] = { name: field.name, value: cleanValue(value) + rest };
   }
 
@@ -346,12 +347,18 @@ function optional<T>(raw: string | undefined, parse: (s: string) => T): T | unde
 }
 
 /**
- * Header values set by callers must not smuggle a line break into the message.
+ * Header values set by callers must not smuggle a line break into the message. Only SP and
+ * HTAB count as whitespace to trim (RFC 3261 §25.1 `LWS`); other spaces are content.
  *
  * @remarks RFC 3261 §7.3.1: header fields "can be extended over multiple lines by preceding
  * each extra line with at least one space or horizontal tab"; a bare CR or LF in a value
- * would end the field, so folding is replaced with a single space.
+ * would end the field, so each line break and the whitespace around it become one space.
  */
 function cleanValue(value: string): string {
-  return /[\r\n]/.test(value) ? value.replace(/[ \t]*\r?\n[ \t]*|\r/g, " ").trim() : value.trim();
+  if (!value.includes("\n") && !value.includes("\r")) return trimWsp(value);
+  return value
+    .split(/\r\n|\r|\n/)
+    .map(trimWsp)
+    .filter((line) => line !== "")
+    .join(" ");
 }

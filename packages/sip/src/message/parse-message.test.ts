@@ -209,29 +209,4 @@ describe("parseMessage", () => {
       (e: unknown) => e instanceof SipParseError && e.code === "MISSING_HEADER",
     );
   });
-
-  test("when input is hostile, then parse time stays linear", () => {
-    const time = (input: Uint8Array): number => {
-      let best = Number.POSITIVE_INFINITY;
-      for (let round = 0; round < 5; round++) {
-        const start = process.hrtime.bigint();
-        try {
-          parseMessage(input, { validate: true, maxMessageSize: 1 << 22, maxHeaders: 1 << 20 });
-        } catch {
-          // Refusing is fine; only the time matters here.
-        }
-        best = Math.min(best, Number(process.hrtime.bigint() - start));
-      }
-      return best;
-    };
-    const hostile = (n: number): Uint8Array =>
-      bytes(
-        options(
-          `Contact: ${'"\\"<,'.repeat(n)}\r\nVia: ${"SIP/2.0/UDP h;a=b,".repeat(n)}\r\nX: ${"\r\n ".repeat(n)}\r\n`,
-        ),
-      );
-    const small = time(hostile(4_000));
-    const large = time(hostile(32_000));
-    assert.ok(large < small * 40, `8x the input took ${(large / small).toFixed(1)}x the time`);
-  });
 });

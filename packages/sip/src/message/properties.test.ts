@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import { SipParseError } from "../grammar/sip-parse-error.ts";
+import { checkRequest } from "./checks.ts";
+import { parseMessage } from "./parse-message.ts";
+import { serializeMessage } from "./serialize-message.ts";
+import { StreamFramer } from "./stream-framer.ts";
+import { arbitraryMessage } from "./testing/arbitrary-message.ts";
+import { messageSnapshot } from "./testing/message-snapshot.ts";
+import type { SipMessage } from "./types.ts";
+
+const numRuns = Number(process.env.ZAQROS_PROPERTY_RUNS ?? 300);
+
+const corpusDir = new URL("../../../../../shared/testdata/rfc4475/", import.meta.url);
+const corpus = readdirSync(corpusDir)
+  .filter((f) => f.endsWith(".dat"))
+  .map((f) => new Uint8Array(readFileSync(new URL(f, corpusDir))));
+
+/** Reads everything a stack would read from a message, so lazy parsing cannot hide a crash. */
+function useFully(message: SipMessage): void {
+  messageSnapshot(message);
+  if (message.kind === "request") {
+    checkRequest(message);
+    checkRequest(message, { role: "proxy", registrar: true });
+  }
+  serializeMessage(message);
+}
+
+/** Parses and uses bytes; returns the error if it was a SipParseError, rethrows anything else. */
+function parseAndUse(bytes: Uint8Array): SipParseError | undefined {
+  try {
+    useFully(parseMessage(bytes, { validate: true }));
+    return undefined;
+  } catch (error) {
+    if (error instanceof SipParseError) return error;
+    throw error;
+  }
+}
+
+type Mutation = (bytes: Uint8Array) => Uint8Array;
+
+const specialBytes = [
+  0x0d, 0x0a, 0x20, 0x09, 0x3a, 0x3b, 0x2c, 0x22, 0x3c, 0x3e, 0x25, 0x5c, 0x40, 0x00, 0xff, 0xc3, 0x80,
+];
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.tuple(fc.nat(), fc.nat(255)).map(
+    ([at, value]): Mutation =>
+      (b) => {
+        const out = new Uint8Array(b);
+        if (out.length > 0) out[at % out.length] = value;
+        return out;
+      },
+  ),
+  fc.tuple(fc.nat(), fc.constantFrom(...specialBytes)).map(
+    ([at, value]): Mutation =>
+      (b) => {
+        const i = b.length === 0 ? 0 : at % b.length;
+        return new Uint8Array([...b.subarray(0, i), value, ...b.subarray(i)]);
+      },
+  ),
+  fc.tuple(fc.nat(), fc.nat(40)).map(
+    ([at, length]): Mutation =>
+      (b) => {
+        const i = b.length === 0 ? 0 : at % b.length;
+        return new Uint8Array([...b.subarray(0, i), ...b.subarray(i + length)]);
+      },
+  ),
+  fc.nat().map(
+    (at): Mutation =>
+      (b) =>
+        b.subarray(0, b.length === 0 ? 0 : at % b.length),
+  ),
+  fc.tuple(fc.nat(), fc.nat(60)).map(
+    ([at, length]): Mutation =>
+      (b) => {
+        const i = b.length === 0 ? 0 : at % b.length;
+        return new Uint8Array([...b.subarray(0, i + length), ...b.subarray(i)]);
+      },
+  ),
+);
+
+const validBytes = fc.oneof(
+  fc.constantFrom(...corpus),
+  arbitraryMessage.map((g) => serializeMessage(g.message)),
+);
+
+describe("parser properties", () => {
+  test("when a generated message is serialized and parsed, then every typed value is what was built", () => {
+    fc.assert(
+      fc.property(arbitraryMessage, (g) => {
+        const parsed = parseMessage(serializeMessage(g.message), { validate: g.message.kind === "request" });
+        const h = parsed.headers;
+        assert.deepEqual(h.via(), g.vias);
+        assert.deepEqual(h.from(), g.from);
+        assert.deepEqual(h.to(), g.to);
+        assert.equal(h.callId(), g.callId);
+        assert.deepEqual(h.cseq(), g.cseq);
+        assert.deepEqual(h.contact(), g.contacts);
+        assert.deepEqual(h.route(), g.routes);
+        for (const [name, value] of g.extensions) assert.ok(h.getRaw(name).includes(value));
+        assert.deepEqual(Buffer.from(parsed.body), Buffer.from(g.message.body));
+        if (parsed.kind === "request" && g.message.kind === "request") {
+          assert.deepEqual(parsed.uri, g.message.uri);
+          assert.equal(parsed.method, g.message.method);
+        }
+        if (parsed.kind === "response" && g.message.kind === "response") {
+          assert.equal(parsed.status, g.message.status);
+          assert.equal(parsed.reason, g.message.reason);
+        }
+      }),
+      { numRuns },
+    );
+  });
+
+  test("when a parsed message is serialized, then it parses to the same message", () => {
+    fc.assert(
+      fc.property(validBytes, (bytes) => {
+        let first: SipMessage;
+        try {
+          first = parseMessage(bytes);
+        } catch {
+          return; // the invalid half of the torture corpus
+        }
+        assert.deepEqual(messageSnapshot(parseMessage(serializeMessage(first))), messageSnapshot(first));
+      }),
+      { numRuns },
+    );
+  });
+
+  test("when valid messages are mutated or truncated, then only SipParseError is ever thrown", () => {
+    fc.assert(
+      fc.property(validBytes, fc.array(mutation, { minLength: 1, maxLength: 4 }), (bytes, mutations) => {
+        const mutated = mutations.reduce((b: Uint8Array, m) => m(b), bytes);
+        parseAndUse(mutated);
+      }),
+      { numRuns: numRuns * 4 },
+    );
+  });
+
+  test("when mutated bytes arrive on a stream in random chunks, then the framer reports events and never throws", () => {
+    fc.assert(
+      fc.property(
+        fc.array(validBytes, { minLength: 1, maxLength: 3 }),
+        fc.array(mutation, { maxLength: 2 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 8 }),
+        (messages, mutations, sizes) => {
+          const joined: Uint8Array = Buffer.concat(messages.map((m) => Buffer.from(m)));
+          const stream = mutations.reduce((b, m) => m(b), joined);
+          const framer = new StreamFramer({ maxMessageSize: 4096 });
+          let offset = 0;
+          for (let k = 0; offset < stream.length; k++) {
+            const size = sizes[k % sizes.length]!;
+            for (const event of framer.push(stream.subarray(offset, offset + size))) {
+              if (event.type === "message") parseAndUse(event.bytes);
+              if (event.type === "error") assert.ok(event.error instanceof SipParseError);
+            }
+            assert.ok(framer.pendingBytes <= 4096 + 4);
+            offset += size;
+          }
+        },
+      ),
+      { numRuns },
+    );
+  });
+});
+
+describe("parser running time", () => {
+  /** Best of several runs of parse + full use, in nanoseconds. */
+  function cost(bytes: Uint8Array): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 7; round++) {
+      const start = process.hrtime.bigint();
+      try {
+        useFully(parseMessage(bytes, { validate: true, maxMessageSize: 1 << 24, maxHeaders: 1 << 20 }));
+      } catch (error) {
+        if (!(error instanceof SipParseError)) throw error;
+      }
+      best = Math.min(best, Number(process.hrtime.bigint() - start));
+    }
+    return best;
+  }
+
+  const head = (extra: string) =>
+    new TextEncoder().encode(
+      "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n" +
+        `To: <sip:b@c>\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n${extra}\r\nContent-Length: 0\r\n\r\n`,
+    );
+
+  const hostile: Record<string, (n: number) => Uint8Array> = {
+    "many parameters": (n) => head(`Contact: <sip:a@b>${";p=v".repeat(n)}`),
+    "many list elements": (n) => head(`Route: ${"<sip:a@b>,".repeat(n)}<sip:a@b>`),
+    "unbalanced quotes and brackets": (n) => head(`Contact: ${'"\\"<,'.repeat(n)}`),
+    "many escapes": (n) => head(`To: <sip:${"%41".repeat(n)}@b>`),
+    "long folding": (n) => head(`Subject: a${"\r\n b".repeat(n)}`),
+    "many header lines": (n) => head("X-A: 1\r\n".repeat(n).slice(0, -2)),
+    "many vias": (n) => head(`Via: ${"SIP/2.0/UDP h;branch=z9hG4bK1,".repeat(n)}SIP/2.0/UDP h`),
+    "long auth header": (n) => head(`Authorization: Digest ${'a="\\\\",'.repeat(n)}b=c`),
+  };
+
+  for (const [name, build] of Object.entries(hostile)) {
+    test(`when a hostile input with ${name} grows 8x, then parsing takes under 40x the time`, () => {
+      cost(build(500));
+      const small = cost(build(2_000));
+      const large = cost(build(16_000));
+      assert.ok(large < small * 40, `8x input took ${(large / small).toFixed(1)}x the time`);
+    });
+  }
+});
