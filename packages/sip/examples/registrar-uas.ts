@@ -19,6 +19,8 @@ import {
   computeHa1,
   createChallenge,
   createResponse,
+  type Dialog,
+  DialogTable,
   type DigestAlgorithm,
   type DigestVerifierConfig,
   generateTag,
@@ -57,19 +59,16 @@ export interface RegistrarUasOptions {
   log?: (line: string) => void;
 }
 
-interface Call {
-  readonly toTag: string;
-  readonly answer: string;
-  confirmed: boolean;
-}
-
 /** The running element. */
 export class RegistrarUas implements SipStackDelegate {
   readonly stack: SipStack;
   readonly bindings: MemoryBindings;
   readonly #protocol: "udp" | "tcp";
   readonly #digest: DigestVerifierConfig;
-  readonly #calls = new Map<string, Call>();
+  /** The calls this UAS answered. */
+  readonly #dialogs = new DialogTable();
+  /** The session description each dialog answered with, repeated for a re-INVITE. */
+  readonly #answers = new WeakMap<Dialog, string>();
   readonly #log: (line: string) => void;
   #endpoint: LocalEndpoint | undefined;
   /** Accepts a digest `uri` naming this element; set once the port is bound. */
@@ -162,17 +161,39 @@ export class RegistrarUas implements SipStackDelegate {
     }
   }
 
+  /** The ACK for our 2xx: the stack has already stopped resending the 2xx. */
   onAck(ack: SipRequest): void {
-    const call = this.#calls.get(ack.headers.callId());
-    if (call !== undefined && ack.headers.to().params.get("tag") === call.toTag) call.confirmed = true;
+    this.#dialogs.matchRequest(ack)?.receiveRequest(ack);
   }
 
-  onCancel(cancel: SipRequest): void {
-    this.#calls.delete(cancel.headers.callId());
+  /** The stack answered the INVITE 487; the early dialog ends with it (RFC 3261 §12.3). */
+  onCancel(_cancel: SipRequest, cancelled: ServerTransaction): void {
+    if (cancelled.response !== undefined)
+      this.#dialogs.receiveUasResponse(cancelled.request, cancelled.response);
   }
 
-  onUnacknowledged(response: SipResponse): void {
-    this.#calls.delete(response.headers.callId());
+  /**
+   * @remarks RFC 3261 §13.3.1.4: "If the server retransmits the 2xx response for 64*T1 seconds
+   * without receiving an ACK, the dialog is confirmed, but the session SHOULD be terminated.
+   * This is accomplished with a BYE".
+   */
+  onUnacknowledged(response: SipResponse, transaction: ServerTransaction): void {
+    const dialog = this.#dialogs.get({
+      callId: response.headers.callId(),
+      localTag: response.headers.to().params.get("tag") ?? undefined,
+      remoteTag: transaction.request.headers.from().params.get("tag") ?? undefined,
+    });
+    if (dialog === undefined) return;
+    this.#dialogs.remove(dialog);
+    const target = dialog.remoteTarget;
+    if (!("host" in target)) return;
+    const transport = target.params.get("transport")?.toLowerCase() === "tcp" ? "tcp" : "udp";
+    if (transport !== this.#protocol) return;
+    this.stack.sendRequest(
+      dialog.createBye(),
+      { protocol: transport, host: target.host, port: target.port },
+      { receiveResponse: () => {} },
+    );
   }
 
   /**
@@ -226,21 +247,27 @@ export class RegistrarUas implements SipStackDelegate {
 
   /**
    * @remarks RFC 3261 §13.3.1.1: "the UAS ... SHOULD send a provisional response" when it
-   * "cannot answer the invitation immediately"; 180 (Ringing) is sent here to show the early
-   * dialog and its To tag, which the 200 repeats (§12.1.1). §13.3.1.4: "A 2xx response to an
-   * INVITE SHOULD contain the Allow header field and the Supported header field, and MAY
-   * contain the Accept header field." and "the response MUST contain a Contact header field".
+   * "cannot answer the invitation immediately"; the 180 (Ringing) creates the early dialog and
+   * its To tag, which the 200 repeats and confirms (§12.1.1: "the UAS MUST add a Contact header
+   * field to the response"). §13.3.1.4: "A 2xx response to an INVITE SHOULD contain the Allow
+   * header field and the Supported header field, and MAY contain the Accept header field."
+   * §12.2.2: a re-INVITE inside a dialog is checked for CSeq order and answered with the same
+   * session description.
    */
   #invite(request: SipRequest, transaction: ServerTransaction): void {
-    const callId = request.headers.callId();
-    const existingTag = request.headers.to().params.get("tag");
-    if (typeof existingTag === "string") {
-      const call = this.#calls.get(callId);
-      if (call === undefined || call.toTag !== existingTag) {
+    if (request.headers.to().params.has("tag")) {
+      const dialog = this.#dialogs.matchRequest(request);
+      const answer = dialog === undefined ? undefined : this.#answers.get(dialog);
+      if (dialog === undefined || answer === undefined) {
         this.stack.respond(transaction, createResponse(request, 481));
         return;
       }
-      this.stack.respond(transaction, this.#ok(request, call.toTag, call.answer));
+      const rejection = dialog.receiveRequest(request);
+      if (rejection !== undefined) {
+        this.stack.respond(transaction, createResponse(request, rejection.status, rejection.reason));
+        return;
+      }
+      this.stack.respond(transaction, this.#response(request, 200, dialog.id.localTag!, answer));
       return;
     }
     const sentBy = this.stack.sentBy(this.#protocol);
@@ -255,22 +282,27 @@ export class RegistrarUas implements SipStackDelegate {
       return;
     }
     const toTag = generateTag();
-    this.#calls.set(callId, { toTag, answer, confirmed: false });
     this.stack.respond(transaction, createResponse(request, 100));
-    this.stack.respond(transaction, createResponse(request, 180, undefined, { toTag }));
-    this.stack.respond(transaction, this.#ok(request, toTag, answer));
+    const ringing = this.#response(request, 180, toTag);
+    this.stack.respond(transaction, ringing);
+    const dialog = this.#dialogs.receiveUasResponse(request, ringing);
+    if (dialog !== undefined) this.#answers.set(dialog, answer);
+    const ok = this.#response(request, 200, toTag, answer);
+    this.stack.respond(transaction, ok);
+    this.#dialogs.receiveUasResponse(request, ok);
   }
 
-  #ok(request: SipRequest, toTag: string, answer: string) {
+  #response(request: SipRequest, status: 180 | 200, toTag: string, answer?: string): SipResponse {
     const sentBy = this.stack.sentBy(this.#protocol);
     const transportParam = this.#protocol === "udp" ? "" : `;transport=${this.#protocol}`;
-    return createResponse(request, 200, undefined, {
+    const headers: Array<[string, string]> = [
+      ["Contact", `<sip:uas@${sentBy.host}:${sentBy.port}${transportParam}>`],
+    ];
+    if (answer === undefined) return createResponse(request, status, undefined, { toTag, headers });
+    headers.push(["Allow", allowedMethods.join(", ")], ["Supported", ""]);
+    return createResponse(request, status, undefined, {
       toTag,
-      headers: [
-        ["Contact", `<sip:uas@${sentBy.host}:${sentBy.port}${transportParam}>`],
-        ["Allow", allowedMethods.join(", ")],
-        ["Supported", ""],
-      ],
+      headers,
       body: answer,
       contentType: "application/sdp",
     });
@@ -279,16 +311,20 @@ export class RegistrarUas implements SipStackDelegate {
   /**
    * @remarks RFC 3261 §15.1.2: "If the BYE does not match an existing dialog, the UAS core
    * SHOULD generate a 481 (Call/Transaction Does Not Exist) response and pass that to the
-   * server transaction."
+   * server transaction." / "the UAS core MUST generate a 2xx response to the BYE".
    */
   #bye(request: SipRequest, transaction: ServerTransaction): void {
-    const callId = request.headers.callId();
-    const call = this.#calls.get(callId);
-    if (call === undefined || request.headers.to().params.get("tag") !== call.toTag) {
+    const dialog = this.#dialogs.matchRequest(request);
+    if (dialog === undefined) {
       this.stack.respond(transaction, createResponse(request, 481));
       return;
     }
-    this.#calls.delete(callId);
+    const rejection = dialog.receiveRequest(request);
+    if (rejection !== undefined) {
+      this.stack.respond(transaction, createResponse(request, rejection.status, rejection.reason));
+      return;
+    }
+    this.#dialogs.remove(dialog);
     this.stack.respond(transaction, createResponse(request, 200));
   }
 }

@@ -3,7 +3,10 @@ import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { after, describe, test } from "node:test";
 import { FakeClock } from "./clock.ts";
+import { Dialog } from "./dialog/dialog.ts";
+import { DialogTable } from "./dialog/dialog-table.ts";
 import { parseNameAddr } from "./grammar/name-addr.ts";
+import { formatUri } from "./grammar/uri.ts";
 import { createRequest } from "./message/create-request.ts";
 import { createResponse } from "./message/create-response.ts";
 import { parseMessage } from "./message/parse-message.ts";
@@ -153,15 +156,24 @@ describe("two stacks over loopback", () => {
     assert.deepEqual(a.stack.sentBy("udp"), { host: "pbx.example.test", port: a.local.port });
   });
 
-  test("when a call is set up over TCP, then 180 and 200 reach the caller, the 2xx's ACK reaches the callee, and BYE is answered", async () => {
+  test("when a call is set up over TCP with the dialog layer on both sides, then 180 and 200 reach the caller, the 2xx's ACK reaches the callee in its dialog, and BYE ends it", async () => {
     const a = await startStack("tcp");
     const b = await startStack("tcp");
+    const calleeDialogs = new DialogTable();
     b.delegate.answer = (req, tx) => {
       if (req.method === "INVITE") {
-        b.stack.respond(tx, createResponse(req, 180, undefined, { toTag: "callee" }));
-        b.stack.respond(tx, createResponse(req, 200, undefined, { toTag: "callee" }));
-      } else {
-        b.stack.respond(tx, createResponse(req, 200));
+        const contact: Array<[string, string]> = [
+          ["Contact", `<sip:bob@127.0.0.1:${b.local.port};transport=tcp>`],
+        ];
+        for (const status of [180, 200]) {
+          const response = createResponse(req, status, undefined, { toTag: "callee", headers: contact });
+          b.stack.respond(tx, response);
+          calleeDialogs.receiveUasResponse(req, response);
+        }
+      } else if (req.method === "BYE") {
+        const dialog = calleeDialogs.matchRequest(req);
+        if (dialog !== undefined) calleeDialogs.remove(dialog);
+        b.stack.respond(tx, createResponse(req, dialog === undefined ? 481 : 200));
       }
     };
     const invite = request("INVITE", b.local);
@@ -169,22 +181,17 @@ describe("two stacks over loopback", () => {
     a.stack.sendRequest(invite, target(b.local), callUser);
     const ok = await callUser.inbox.next(2);
     assert.deepEqual(callUser.statuses(), [180, 200]);
+    const dialog = Dialog.createUac(invite, ok);
+    assert.equal(formatUri(dialog.remoteTarget), `sip:bob@127.0.0.1:${b.local.port};transport=tcp`);
 
-    await a.stack.sendAck(ackFor(invite, ok), target(b.local));
+    await a.stack.sendAck(dialog.createAck(invite), target(b.local));
     const { ack } = await b.delegate.acks.next();
-    assert.equal(ack.headers.callId(), invite.headers.callId());
+    assert.equal(calleeDialogs.matchRequest(ack)?.state, "confirmed");
 
-    const bye = createRequest({
-      method: "BYE",
-      uri: invite.uri,
-      from: invite.headers.from(),
-      to: ok.headers.to(),
-      callId: invite.headers.callId(),
-      cseq: 2,
-    });
     const byeUser = new Responses();
-    a.stack.sendRequest(bye, target(b.local), byeUser);
+    a.stack.sendRequest(dialog.createBye(), target(b.local), byeUser);
     assert.equal((await byeUser.inbox.next()).status, 200);
+    assert.equal(calleeDialogs.size, 0);
   });
 
   test("when the caller cancels a ringing INVITE, then the callee hears of it, the CANCEL gets 200, the INVITE 487, and the 487's ACK is absorbed", async () => {
