@@ -72,10 +72,10 @@ export class SipParseError extends Error {
   /**
    * The status code a server should answer with, when it can answer at all.
    *
-   * @remarks RFC 3261 §8.2.2.1 / §21.5.6: a request with a SIP version the element does not
-   * support gets "505 Version Not Supported"; RFC 3261 §21.5.14: "513 Message Too Large: The
-   * server was unable to process the request since the message length exceeded its
-   * capabilities." Everything else is a plain "400 Bad Request" (§21.4.1).
+   * @remarks RFC 3261 §21.5.6: 505 Version Not Supported: "The server does not support, or
+   * refuses to support, the SIP protocol version that was used in the request." §21.5.14: 513
+   * Message Too Large: "The server was unable to process the request since the message length
+   * exceeded its capabilities." Everything else is a 400 Bad Request (§21.4.1).
    */
   readonly status: 400 | 505 | 513;
   /** The header field involved, when there is one (canonical lower-case long name). */

@@ -35,9 +35,9 @@ const HEADER_CHARS = UNRESERVED | HNV_UNRESERVED;
  * request line. Schemes are lower-cased; user, password, parameters and URI headers are
  * unescaped once; the host keeps its case and an IPv6 reference keeps its brackets.
  *
- * @remarks RFC 3261 §19.1.1: "The user part ... can contain escaped characters" and
- * RFC 3261 §25.1 lets the user part hold `;`, `?` and `/` (`user-unreserved`), so the user
- * part runs to the `@`, not to the first `;` (RFC 4475 §3.1.1.9: the Request-URI
+ * @remarks RFC 3261 §25.1: `user = 1*( unreserved / escaped / user-unreserved )` with
+ * `user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"`, so the user part runs to
+ * the `@`, not to the first `;` (RFC 4475 §3.1.1.9: the Request-URI
  * `sip:user;par=u%40example.net@example.com` has the user `user;par=u@example.net`).
  */
 export function parseUri(text: string, code: SipParseErrorCode = "BAD_URI"): Uri {
@@ -221,9 +221,9 @@ function parseTelUri(text: string, start: number, code: SipParseErrorCode): TelU
 }
 
 /**
- * @remarks RFC 3261 §19.1: "SIP and SIPS URIs ... other URI schemes ... may be used"; RFC 4475
- * §3.3.2 and §3.3.3 expect a parser to accept any well-formed absolute URI and leave the
- * decision (416 Unsupported URI Scheme) to the element.
+ * @remarks RFC 3261 §25.1: `Request-URI = SIP-URI / SIPS-URI / absoluteURI`; RFC 4475 §3.3.2
+ * and §3.3.3 expect a parser to accept any well-formed absolute URI and leave the decision
+ * (416 Unsupported URI Scheme) to the element.
  */
 function parseOtherUri(text: string, scheme: string, start: number, code: SipParseErrorCode): OtherUri {
   if (!isScheme(scheme)) throw new SipParseError(code, "bad scheme");

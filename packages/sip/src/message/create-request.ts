@@ -36,7 +36,8 @@ export interface RequestInit {
  * @remarks RFC 3261 §8.1.1: "A valid SIP request formulated by a UAC MUST, at a minimum,
  * contain the following header fields: To, From, CSeq, Call-ID, Max-Forwards, and Via".
  * §8.1.1.3: "The From field MUST contain a new "tag" parameter, chosen by the UAC."
- * §8.1.1.6: "The Max-Forwards header field ... SHOULD" start at 70.
+ * §8.1.1.6: "A UAC MUST insert a Max-Forwards header field into each request it originates
+ * with a value that SHOULD be 70."
  */
 export function createRequest(init: RequestInit): SipRequest {
   const uri = typeof init.uri === "string" ? parseUri(init.uri) : init.uri;

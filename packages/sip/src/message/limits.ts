@@ -10,8 +10,9 @@ export interface MessageLimits {
 }
 
 /**
- * @remarks RFC 3261 §18.1.1: "the largest message size is 65,535 bytes" for a UDP datagram
- * (IPv4 total length); 64 KiB covers that for every transport.
+ * @remarks RFC 3261 §18.1.1: implementations "MUST be able to handle messages up to the
+ * maximum datagram packet size. For UDP, this size is 65,535 bytes, including IP and UDP
+ * headers." 64 KiB covers that, for every transport.
  */
 export const defaultMaxMessageSize = 65_536;
 

@@ -40,7 +40,7 @@ const CRLFCRLF = Buffer.from("\r\n\r\n");
 export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMessage {
   const maxSize = opts.maxMessageSize ?? defaultMaxMessageSize;
   if (bytes.length > maxSize) throw new SipParseError("MESSAGE_TOO_LARGE", `over ${maxSize} bytes`);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let start = 0;
   while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
   if (start === buf.length) throw new SipParseError("EMPTY_MESSAGE");
@@ -119,9 +119,9 @@ function lineEnd(text: string, from: number, nl: number): number {
 }
 
 /**
- * @remarks RFC 3261 §7.3.1: "The formatting of header fields ... allows for arbitrary amount
- * of whitespace on either side of the colon" and header fields "can be extended over multiple
- * lines by preceding each extra line with at least one space or horizontal tab"; a folded
+ * @remarks RFC 3261 §25.1: `HCOLON = *( SP / HTAB ) ":" SWS`, so whitespace may surround the
+ * colon; RFC 3261 §7.3.1: header fields "can be extended over multiple lines by preceding each
+ * extra line with at least one space or horizontal tab"; a folded
  * value is stored with each line break and its surrounding whitespace replaced by one space.
  * Returns undefined when an empty line comes before the end of `text`.
  */
@@ -188,7 +188,12 @@ type StartLine =
   | Pick<SipResponse, "kind" | "status" | "reason">;
 
 function parseStartLine(line: string): StartLine {
-  if (line.length >= 4 && line.slice(0, 4).toUpperCase() === "SIP/") {
+  if (
+    (line.charCodeAt(0) | 0x20) === 0x73 &&
+    (line.charCodeAt(1) | 0x20) === 0x69 &&
+    (line.charCodeAt(2) | 0x20) === 0x70 &&
+    line.charCodeAt(3) === 0x2f
+  ) {
     const sp = line.indexOf(" ");
     checkVersion(sp < 0 ? line : line.slice(0, sp));
     if (sp < 0) throw new SipParseError("BAD_STATUS", "missing status code");

@@ -32,10 +32,10 @@ const HTAB = 0x09;
  *    └──────────────── any limit exceeded or malformed framing ──► failed (terminal)
  * ```
  *
- * @remarks RFC 3261 §18.3: "In the case of message-oriented transports (such as UDP), if the
- * message has a Content-Length header field, the message body is assumed to contain that many
- * bytes." and "Implementations processing SIP messages over stream-oriented transports MUST
- * ignore any CRLF appearing before the start-line".
+ * @remarks RFC 3261 §18.3: "In the case of stream-oriented transports such as TCP, the
+ * Content-Length header field indicates the size of the body." RFC 3261 §7.5:
+ * "Implementations processing SIP messages over stream-oriented transports MUST ignore any
+ * CRLF appearing before the start-line".
  * RFC 5626 §3.5.1 describes the keep-alive as "periodically sending a double-CRLF (the "ping")
  * then waiting to receive a single CRLF (the "pong")".
  */

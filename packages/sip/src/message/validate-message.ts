@@ -4,11 +4,19 @@ import type { SipMessage } from "./types.ts";
 /**
  * `Sun, 06 Nov 1994 08:49:37 GMT`: the only date form SIP allows.
  *
- * @remarks RFC 3261 §20.17: "the Date header field ... reflects the format of RFC 1123 ...
- * SIP restricts the time zone in SIP-date to "GMT"" (RFC 4475 §3.1.2.12 sends `EST`).
+ * @remarks RFC 3261 §20.17: "SIP only supports the most recent RFC 1123 format for dates. As
+ * in [H3.3], SIP restricts the time zone in SIP-date to "GMT", while RFC 1123 allows any time
+ * zone." (RFC 4475 §3.1.2.12 sends `EST`.)
  */
 const sipDate =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+const authHeaders = [
+  "www-authenticate",
+  "proxy-authenticate",
+  "authorization",
+  "proxy-authorization",
+] as const;
 
 /**
  * Parses every hot header present, checks the CSeq method against the request method and the
@@ -28,14 +36,11 @@ export function validateMessage(message: SipMessage): void {
   if (headers.has("to")) headers.to();
   headers.maxForwards();
   headers.contentLength();
-  headers.contact();
-  headers.route();
-  headers.recordRoute();
+  if (headers.has("contact")) headers.contact();
+  if (headers.has("route")) headers.route();
+  if (headers.has("record-route")) headers.recordRoute();
   headers.expires();
-  headers.auth("www-authenticate");
-  headers.auth("proxy-authenticate");
-  headers.auth("authorization");
-  headers.auth("proxy-authorization");
+  for (const name of authHeaders) if (headers.has(name)) headers.auth(name);
   const date = headers.first("date");
   if (date !== undefined && !sipDate.test(date))
     throw new SipParseError("BAD_DATE", "expected RFC 1123 GMT", "date");
