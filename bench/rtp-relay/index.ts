@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
@@ -112,6 +112,26 @@ async function measureMemory(calls: number) {
   return { heapPerCall: (after.heap - before.heap) / calls, rssPerCall: (after.rss - before.rss) / calls };
 }
 
+/**
+ * Datagrams the kernel dropped because a socket's receive buffer was full, summed over the
+ * sockets bound to `ports` (the last column of /proc/net/udp); undefined off Linux.
+ */
+function kernelDrops(ports: (port: number) => boolean): number | undefined {
+  let table: string;
+  try {
+    table = readFileSync("/proc/net/udp", "utf8");
+  } catch {
+    return undefined;
+  }
+  let drops = 0;
+  for (const line of table.split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const port = Number.parseInt(fields[1]?.split(":")[1] ?? "", 16);
+    if (Number.isFinite(port) && ports(port)) drops += Number(fields[fields.length - 1]);
+  }
+  return drops;
+}
+
 /** Compiles phones.c into a temporary directory; undefined when no compiler works. */
 function compilePhones(): { binary: string; cleanUp: () => void } | undefined {
   const directory = mkdtempSync(join(tmpdir(), "zaqros-rtp-phones-"));
@@ -151,8 +171,16 @@ class Phones {
     await this.#expect("calls-set");
   }
 
-  async run(step: number, packetsPerSecond: number, durationMs: number): Promise<PhonesResult> {
+  /** Runs one step; `onSent` is called when the phones stop sending, before they wait for stragglers. */
+  async run(
+    step: number,
+    packetsPerSecond: number,
+    durationMs: number,
+    onSent: () => void,
+  ): Promise<PhonesResult> {
     this.#process.stdin!.write(formatRun(step, packetsPerSecond, durationMs));
+    await this.#expect("sent");
+    onSent();
     return parseResult(await this.#expect("result"));
   }
 
@@ -176,8 +204,10 @@ interface StepResult {
   forwardedPps: number;
   /** Share of the packets sent that never came back. */
   loss: number;
-  /** Share of the packets sent that the relay never read (its sockets' buffers overflowed). */
-  lossBeforeRelay: number;
+  /** Share of the packets sent that the kernel dropped at the relay's sockets (the relay did not read in time). */
+  droppedAtRelay: number | undefined;
+  /** Share dropped at the phones' sockets (the generator did not read in time). */
+  droppedAtPhones: number | undefined;
   relayCpu: number;
   relayBusy: number;
   microsPerPacket: number;
@@ -192,13 +222,26 @@ function printStep(r: StepResult, note = ""): void {
       r.sentPps.toFixed(0).padStart(10),
       r.forwardedPps.toFixed(0).padStart(14),
       percent(r.loss, 3).padStart(7),
-      percent(r.lossBeforeRelay, 3).padStart(11),
+      (r.droppedAtRelay === undefined ? "n/a" : percent(r.droppedAtRelay, 3)).padStart(10),
+      (r.droppedAtPhones === undefined ? "n/a" : percent(r.droppedAtPhones, 3)).padStart(11),
       percent(r.relayCpu).padStart(10),
       percent(r.relayBusy).padStart(11),
       r.microsPerPacket.toFixed(1).padStart(10),
       percent(r.phonesCpu).padStart(11),
     ].join(" ") + note,
   );
+}
+
+/** Where the lost packets went: dropped by a full socket buffer, or still queued when the phones stopped waiting. */
+function lossCause(r: StepResult): string {
+  if (r.droppedAtRelay === undefined || r.droppedAtPhones === undefined) return "cause unknown off Linux";
+  const late = Math.max(0, r.loss - r.droppedAtRelay - r.droppedAtPhones);
+  const causes = [
+    [r.droppedAtRelay, "dropped at the relay's sockets: the relay did not read in time"],
+    [r.droppedAtPhones, "dropped at the phones' sockets: the generator did not read in time"],
+    [late, "forwarded too late: the relay fell behind"],
+  ] as const;
+  return [...causes].sort((a, b) => b[0] - a[0])[0]![1];
 }
 
 async function main() {
@@ -240,26 +283,32 @@ async function main() {
     }
     await phones.setCalls(targets);
   };
-  const relayReceived = async () => {
-    let packets = 0;
-    for (let i = 0; i < targets.length; i++) {
-      const stream = (await relay.stats(`bench-${i}`))?.streams[0];
-      packets += (stream?.caller.rtp.packets ?? 0) + (stream?.callee.rtp.packets ?? 0);
-    }
-    return packets;
-  };
+  const phonePorts = new Set([...ready.callerPorts, ...ready.calleePorts]);
+  const drops = () => ({
+    relay: kernelDrops((port) => port >= PORT_MIN && port <= PORT_MAX),
+    phones: kernelDrops((port) => phonePorts.has(port)),
+  });
 
   let step = 0;
   const runStep = async (targetPps: number, seconds: number): Promise<StepResult> => {
     const calls = Math.ceil(targetPps / PACKETS_PER_CALL);
     await ensureCalls(calls);
-    const relayBefore = await relayReceived();
+    const dropsBefore = drops();
     const cpuBefore = process.cpuUsage();
     const eluBefore = performance.eventLoopUtilization();
-    const result = await phones.run(++step, targetPps, seconds * 1000);
+    let sendingCpu = 0;
+    let busy = 0;
+    const result = await phones.run(++step, targetPps, seconds * 1000, () => {
+      const cpu = process.cpuUsage(cpuBefore);
+      sendingCpu = (cpu.user + cpu.system) / 1e6;
+      busy = performance.eventLoopUtilization(eluBefore).utilization;
+    });
     const cpu = process.cpuUsage(cpuBefore);
-    const busy = performance.eventLoopUtilization(eluBefore).utilization;
-    const relayIn = (await relayReceived()) - relayBefore;
+    const dropsAfter = drops();
+    const share = (before: number | undefined, after: number | undefined) =>
+      before === undefined || after === undefined || result.sent === 0
+        ? undefined
+        : (after - before) / result.sent;
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     return {
       targetPps,
@@ -267,8 +316,9 @@ async function main() {
       sentPps: result.sent / result.seconds,
       forwardedPps: result.received / result.seconds,
       loss: result.sent === 0 ? 0 : Math.max(0, result.sent - result.received) / result.sent,
-      lossBeforeRelay: result.sent === 0 ? 0 : Math.max(0, result.sent - relayIn) / result.sent,
-      relayCpu: cpuSeconds / result.seconds,
+      droppedAtRelay: share(dropsBefore.relay, dropsAfter.relay),
+      droppedAtPhones: share(dropsBefore.phones, dropsAfter.phones),
+      relayCpu: sendingCpu / result.seconds,
       relayBusy: busy,
       microsPerPacket: result.received === 0 ? 0 : (cpuSeconds * 1e6) / result.received,
       phonesCpu: result.cpuShare,
@@ -276,7 +326,7 @@ async function main() {
   };
 
   console.log(
-    "\n target pps  calls   sent pps  forwarded pps    loss  (at relay)  relay CPU  relay busy  µs/packet  phones CPU",
+    "\n target pps  calls   sent pps  forwarded pps    loss  drop relay drop phones  relay CPU  relay busy  µs/packet  phones CPU",
   );
   await runStep(10_000, 1);
   let best: StepResult | undefined;
@@ -306,10 +356,7 @@ async function main() {
       stopReason = "the phones process could not send at the target rate";
     } else {
       printStep(result, "  (loss over 0.1%)");
-      stopReason =
-        result.lossBeforeRelay >= result.loss / 2
-          ? "loss reached 0.1%, mostly packets the relay did not read in time"
-          : "loss reached 0.1%, mostly after the relay (the phones did not read in time)";
+      stopReason = `loss reached 0.1% (${lossCause(result)})`;
     }
     break;
   }

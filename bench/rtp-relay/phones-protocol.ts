@@ -6,6 +6,7 @@
  *   bench:  calls <N>, then N lines "<caller-leg relay port> <callee-leg relay port>"
  *   phones: calls-set
  *   bench:  run <step> <packets per second> <duration ms>
+ *   phones: sent   (when sending stops; the phones then wait for packets still on their way)
  *   phones: result <sent> <received> <seconds> <drain ms> <cpu share>
  *   bench:  stop
  */

@@ -8,7 +8,9 @@
  * Line protocol on stdin/stdout (see messages.ts):
  *   -> ready <caller ports...> | <callee ports...>
  *   <- calls N, then N lines "<caller-leg relay port> <callee-leg relay port>"   -> calls-set
- *   <- run <step> <packets per second> <duration ms>   -> result <sent> <received> <seconds> <drain ms> <cpu share>
+ *   <- run <step> <packets per second> <duration ms>
+ *   -> sent         (when sending stops; then the phones wait for stragglers)
+ *   -> result <sent> <received> <seconds> <drain ms> <cpu share>
  *   <- stop
  * The first payload byte of each packet carries the step number, so late packets of an earlier
  * step are not counted in a later one.
@@ -178,6 +180,8 @@ static void run(int step_tag, double packets_per_second, double duration_ms) {
   }
   double seconds = seconds_now() - start;
   double cpu_share = (cpu_seconds() - cpu_before) / seconds;
+  printf("sent\n");
+  fflush(stdout);
   double drain_start = seconds_now(), quiet_since = drain_start;
   long last = received;
   while (seconds_now() - drain_start < MAX_DRAIN_SECONDS) {

@@ -110,6 +110,7 @@ async function run(stepTag: number, packetsPerSecond: number, durationMs: number
   });
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write("sent\n");
   const drainMs = await drain();
   process.stdout.write(
     formatResult({ sent, received, seconds, drainMs, cpuShare: (cpu.user + cpu.system) / 1e6 / seconds }),
