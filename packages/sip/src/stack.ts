@@ -337,8 +337,7 @@ export class SipStack {
    */
   #putVia(request: SipRequest, target: RequestTarget, freshBranch: boolean): void {
     if (this.#stamped.has(request) && !freshBranch) return;
-    const family = target.connectionId === undefined ? familyOfHost(target.host) : undefined;
-    const sentBy = this.sentBy(target.protocol, family);
+    const sentBy = this.sentBy(target.protocol, familyOfHost(target.host));
     const via: Via = {
       protocol: "SIP/2.0",
       transport: target.protocol.toUpperCase(),
