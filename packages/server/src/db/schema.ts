@@ -19,6 +19,10 @@ export interface AccountsTable {
   currency: string;
   /** E.164 number shown as caller ID by default; one of the account's numbers. */
   caller_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The retail rate plan the account's calls are rated by (billing owns this column). */
+  plan_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Micro-units; a warning is recorded when the balance falls below it (billing owns this column). */
+  low_balance_threshold: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: ColumnType<string, string | undefined, never>;
   updated_at: ColumnType<string, string | undefined, string>;
 }
@@ -99,6 +103,119 @@ export interface NumbersTable {
   created_at: string;
 }
 
+export interface RatePlansTable {
+  id: string;
+  name: string;
+  /** ISO 4217; every price of the plan is in micro-units of it. */
+  currency: string;
+  onnet_price_per_minute: number;
+  inbound_price_per_minute: number;
+  /** Grows on every change to the plan's rows, so rate caches on every node notice. */
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RatePlanRatesTable {
+  plan_id: string;
+  prefix: string;
+  /** The row applies to calls starting at or after this instant, until a later row of its prefix. */
+  effective_from: string;
+  /** Micro-units per minute. */
+  price_per_minute: number;
+  connect_fee: number;
+  initial_increment: number;
+  subsequent_increment: number;
+  minimum_charge: number;
+}
+
+export interface BalancesTable {
+  account_id: string;
+  /** Micro-units; kept in step with ledger_entries in the same transaction. */
+  balance: number;
+  currency: string;
+  updated_at: string;
+}
+
+export type LedgerEntryKind = "topup" | "call_charge" | "refund" | "adjustment" | "reversal";
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  account_id: string;
+  kind: LedgerEntryKind;
+  /** Signed micro-units: credits positive, charges negative. */
+  amount: number;
+  balance_after: number;
+  currency: string;
+  reason: string | null;
+  /** Who made the entry: `system`, `cli:<user>`, `staff:<id>`, `rerate:<run>`... */
+  actor: string;
+  /** Unique per kind: the CDR, payment or rerate run the entry is for. */
+  reference: string | null;
+  created_at: string;
+}
+
+export interface BalanceWarningsTable {
+  id: string;
+  account_id: string;
+  threshold: number;
+  balance: number;
+  currency: string;
+  ledger_entry_id: number;
+  created_at: string;
+  /** Set once a notifier has told the customer. */
+  notified_at: string | null;
+}
+
+export type CallDirection = "outbound" | "inbound" | "onnet";
+
+export interface CallsInProgressTable {
+  call_id: string;
+  account_id: string;
+  node_id: string;
+  device_id: string | null;
+  direction: CallDirection;
+  source: string;
+  destination: string;
+  carrier_id: string | null;
+  /** JSON of the rate the call was admitted with. */
+  rate: string;
+  /** Micro-units held against the balance for this call. */
+  reserved: number;
+  /** Seconds of talk time after answer the reservation pays for. */
+  covered_seconds: number;
+  started_at: string;
+  answered_at: string | null;
+  last_heartbeat_at: string;
+}
+
+export interface CdrsTable {
+  id: string;
+  call_id: string;
+  account_id: string;
+  device_id: string | null;
+  direction: CallDirection;
+  /** E.164 */
+  source: string;
+  /** E.164 */
+  destination: string;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string;
+  duration_seconds: number;
+  billed_seconds: number;
+  /** Micro-units of currency. */
+  cost: number;
+  currency: string;
+  carrier_id: string | null;
+  /** The final SIP status; null when none was ever sent (the node died first). */
+  sip_status: number | null;
+  hangup_by: string;
+  node_id: string;
+  plan_id: string | null;
+  rate_prefix: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   devices: DevicesTable;
@@ -107,6 +224,13 @@ export interface Database {
   carrier_addresses: CarrierAddressesTable;
   carrier_routes: CarrierRoutesTable;
   numbers: NumbersTable;
+  rate_plans: RatePlansTable;
+  rate_plan_rates: RatePlanRatesTable;
+  balances: BalancesTable;
+  ledger_entries: LedgerEntriesTable;
+  balance_warnings: BalanceWarningsTable;
+  calls_in_progress: CallsInProgressTable;
+  cdrs: CdrsTable;
 }
 
 export type GeneratedId = Generated<string>;

@@ -1,6 +1,10 @@
 import { ACCOUNT_ERRORS } from "./accounts/accounts.errors.ts";
+import { CDR_ERRORS } from "./cdr/cdr.errors.ts";
 import { DEVICE_ERRORS } from "./devices/devices.errors.ts";
+import { BILLING_ERRORS } from "./ledger/credit-control.errors.ts";
+import { LEDGER_ERRORS } from "./ledger/ledger.errors.ts";
 import { NUMBER_ERRORS } from "./numbers/numbers.errors.ts";
+import { RATING_ERRORS } from "./rating/rating.errors.ts";
 import { REGISTRATION_ERRORS } from "./registrations/registrations.errors.ts";
 import { ROUTING_ERRORS } from "./routing/routing.errors.ts";
 
@@ -11,6 +15,10 @@ export const ERROR_CATALOGUE = {
   ...NUMBER_ERRORS,
   ...REGISTRATION_ERRORS,
   ...ROUTING_ERRORS,
+  ...RATING_ERRORS,
+  ...LEDGER_ERRORS,
+  ...BILLING_ERRORS,
+  ...CDR_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -8,10 +8,18 @@ import { migrateToLatest } from "../db/migrator.ts";
 import type { Database } from "../db/schema.ts";
 import { AccountsRepository } from "../domains/accounts/accounts.repository.ts";
 import { AccountsService } from "../domains/accounts/accounts.service.ts";
+import { CdrRepository } from "../domains/cdr/cdr.repository.ts";
+import { CdrService } from "../domains/cdr/cdr.service.ts";
 import { DevicesRepository } from "../domains/devices/devices.repository.ts";
 import { DevicesService } from "../domains/devices/devices.service.ts";
+import { CallsInProgressRepository } from "../domains/ledger/calls-in-progress.repository.ts";
+import { CreditControlService } from "../domains/ledger/credit-control.service.ts";
+import { LedgerRepository } from "../domains/ledger/ledger.repository.ts";
+import { LedgerService } from "../domains/ledger/ledger.service.ts";
 import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
 import { NumbersService } from "../domains/numbers/numbers.service.ts";
+import { RatingRepository } from "../domains/rating/rating.repository.ts";
+import { RatingService } from "../domains/rating/rating.service.ts";
 import { RegistrationsRepository } from "../domains/registrations/registrations.repository.ts";
 import { RegistrationsService } from "../domains/registrations/registrations.service.ts";
 import type { RegistrarPolicy } from "../domains/registrations/registrations.types.ts";
@@ -26,12 +34,18 @@ export interface Services {
   registrations: RegistrationsService;
   carriers: CarriersService;
   numbers: NumbersService;
+  rating: RatingService;
+  ledger: LedgerService;
+  creditControl: CreditControlService;
+  cdrs: CdrService;
 }
 
 export interface ServiceOptions {
   /** The SIP domain: realm of device credentials. */
   sipDomain: string;
   registrar?: Partial<RegistrarPolicy>;
+  /** Credit control: seconds of talk each reservation adds, and the longest any call may last. */
+  billing?: { sliceSeconds?: number; maxCallSeconds?: number };
   now?: () => Date;
 }
 
@@ -39,7 +53,21 @@ export interface ServiceOptions {
 export function composeServices(db: Kysely<Database>, options: ServiceOptions): Services {
   const now = options.now;
   const accounts = new AccountsService({ repository: new AccountsRepository(db), now });
+  const rating = new RatingService({ repository: new RatingRepository(db), accounts, now });
+  const ledger = new LedgerService({ repository: new LedgerRepository(db), accounts, now });
+  const cdrs = new CdrService({ repository: new CdrRepository(db), rating, ledger, now });
+  const creditControl = new CreditControlService({
+    calls: new CallsInProgressRepository(db),
+    ledger,
+    cdrs,
+    now,
+    ...options.billing,
+  });
   return {
+    rating,
+    ledger,
+    creditControl,
+    cdrs,
     accounts,
     devices: new DevicesService({
       repository: new DevicesRepository(db),

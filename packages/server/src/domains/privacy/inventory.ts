@@ -41,6 +41,42 @@ const connection = (purpose: string): ColumnDeclaration => ({
   erasure: { action: "delete" },
 });
 
+/** Call records are kept 13 months from the call's start by default (privacy policy §7). */
+const CDR_RETENTION_DAYS = 396;
+const BILLING_HOLD =
+  "Billing records: kept for tax, accounting, audit and dispute resolution (privacy policy §7).";
+
+const callRecord = (purpose: string, erasure: ColumnDeclaration["erasure"]): ColumnDeclaration => ({
+  category: "usage",
+  purpose,
+  legalBasis: "contract",
+  retention: { kind: "fixed", days: CDR_RETENTION_DAYS, from: "started_at" },
+  erasure,
+});
+const heldCallRecord = (purpose: string) => callRecord(purpose, { action: "keep", hold: BILLING_HOLD });
+
+const callInProgress = (purpose: string): ColumnDeclaration => ({
+  category: "usage",
+  purpose,
+  legalBasis: "contract",
+  // Ended calls leave this table at once; a row silent for a day is an orphan recovery missed.
+  retention: { kind: "fixed", days: 1, from: "last_heartbeat_at" },
+  erasure: {
+    action: "keep",
+    hold: "A call in progress is charged and becomes a call record before its row goes.",
+  },
+});
+
+const ledgerRecord = (purpose: string): ColumnDeclaration => ({
+  category: "payment",
+  purpose,
+  legalBasis: "legal-obligation",
+  retention: { kind: "account-lifetime", graceDays: ACCOUNT_GRACE_DAYS },
+  erasure: { action: "keep", hold: BILLING_HOLD },
+});
+
+const ratePlanData = (purpose: string) => system(purpose);
+
 export const INVENTORY: Inventory = {
   accounts: {
     describes: "A customer's billing account and portal identity.",
@@ -64,6 +100,10 @@ export const INVENTORY: Inventory = {
       country: accountData("Reading national phone numbers and taxes.", { action: "none" }),
       currency: accountData("Billing in the customer's currency.", { action: "none" }),
       caller_id: accountData("The number shown to people the customer calls.", { action: "delete" }),
+      plan_id: accountData("The rate plan the customer's calls are priced by.", { action: "none" }),
+      low_balance_threshold: accountData("The balance below which the customer asked to be warned.", {
+        action: "delete",
+      }),
       created_at: accountData("Account history and accounting periods.", { action: "none" }),
       updated_at: accountData("Account history.", { action: "none" }),
     },
@@ -158,6 +198,146 @@ export const INVENTORY: Inventory = {
       e164: accountData("Routing incoming calls to the customer.", { action: "delete" }),
       account_id: accountData("Which customer owns the number.", { action: "delete" }),
       created_at: accountData("When the number was assigned.", { action: "delete" }),
+    },
+  },
+  rate_plans: {
+    describes: "A retail rate plan customers are put on (operator data, about no customer).",
+    subject: undefined,
+    columns: Object.fromEntries(
+      [
+        "id",
+        "name",
+        "currency",
+        "onnet_price_per_minute",
+        "inbound_price_per_minute",
+        "revision",
+        "created_at",
+        "updated_at",
+      ].map((column) => [column, ratePlanData("Pricing customers' calls.")]),
+    ),
+  },
+  rate_plan_rates: {
+    describes: "One prefix of a retail rate plan's deck, from the time it takes effect.",
+    subject: undefined,
+    columns: Object.fromEntries(
+      [
+        "plan_id",
+        "prefix",
+        "effective_from",
+        "price_per_minute",
+        "connect_fee",
+        "initial_increment",
+        "subsequent_increment",
+        "minimum_charge",
+      ].map((column) => [column, ratePlanData("Pricing customers' calls.")]),
+    ),
+  },
+  balances: {
+    describes: "A customer's prepaid balance, kept in step with the ledger.",
+    subject: "account_id",
+    columns: {
+      account_id: ledgerRecord("Whose balance it is."),
+      balance: ledgerRecord("The credit the customer has for calls."),
+      currency: ledgerRecord("The currency of the balance."),
+      updated_at: ledgerRecord("When the balance last moved."),
+    },
+  },
+  ledger_entries: {
+    describes: "One append-only change to a customer's balance: top-up, call charge, refund, adjustment.",
+    subject: "account_id",
+    columns: {
+      id: ledgerRecord("Orders the entries of the ledger."),
+      account_id: ledgerRecord("Whose balance the entry moved."),
+      kind: ledgerRecord("What the entry is: top-up, call charge, refund, adjustment or reversal."),
+      amount: ledgerRecord("How much the balance moved."),
+      balance_after: ledgerRecord("The balance after the entry, so every balance can be checked."),
+      currency: ledgerRecord("The currency of the amount."),
+      reason: ledgerRecord("Why an adjustment or refund was made, for the customer and auditors."),
+      actor: ledgerRecord("Who made the entry (the system, an operator or staff member)."),
+      reference: ledgerRecord("The call record, payment or entry the change is for."),
+      created_at: ledgerRecord("When the balance moved."),
+    },
+  },
+  balance_warnings: {
+    describes: "A low-balance warning due to (or sent to) a customer.",
+    subject: "account_id",
+    columns: Object.fromEntries(
+      [
+        ["id", "Identifies the warning."],
+        ["account_id", "Whom to warn."],
+        ["threshold", "The threshold the balance fell below."],
+        ["balance", "The balance the warning reports."],
+        ["currency", "The currency of the balance."],
+        ["ledger_entry_id", "The ledger entry that crossed the threshold."],
+        ["created_at", "When the balance fell below the threshold."],
+        ["notified_at", "When the customer was told, so they are told once."],
+      ].map(([column, purpose]) => [
+        column as string,
+        {
+          category: "account",
+          purpose: purpose as string,
+          legalBasis: "contract",
+          retention: { kind: "fixed", days: 90, from: "created_at" },
+          erasure: { action: "delete" },
+        } satisfies ColumnDeclaration,
+      ]),
+    ),
+  },
+  calls_in_progress: {
+    describes: "A call going on now, with the credit it holds and its last sign of life.",
+    subject: "account_id",
+    columns: {
+      call_id: callInProgress("Identifies the call (its SIP Call-ID)."),
+      account_id: callInProgress("Whose credit the call holds."),
+      node_id: callInProgress("The server handling the call, to close it if that server dies."),
+      device_id: callInProgress("The phone that placed the call."),
+      direction: callInProgress("Whether the call goes out, comes in, or stays between our numbers."),
+      source: callInProgress("The calling number, for the call record."),
+      destination: callInProgress("The called number, for the call record."),
+      carrier_id: callInProgress("The carrier carrying the call."),
+      rate: callInProgress("The price the call was admitted at."),
+      reserved: callInProgress(
+        "The credit the call holds, so calls together never spend more than the balance.",
+      ),
+      covered_seconds: callInProgress("How long the held credit lets the call last."),
+      started_at: callInProgress("When the call started."),
+      answered_at: callInProgress("When the call was answered: the charge runs from here."),
+      last_heartbeat_at: callInProgress("The last sign the call was alive, to charge it if its server dies."),
+    },
+  },
+  cdrs: {
+    describes: "A call data record: one call attempt, answered or not, and what it cost.",
+    subject: "account_id",
+    columns: {
+      id: heldCallRecord("Identifies the record in the ledger's call charge."),
+      call_id: heldCallRecord("The SIP Call-ID, to match the record with signalling for support."),
+      account_id: callRecord("Whose call it was, and who paid.", {
+        action: "pseudonymise",
+        how: "Replaced by a pseudonym shared by the erased account's records and linked to no person.",
+      }),
+      device_id: callRecord("The phone that placed the call.", { action: "delete" }),
+      direction: heldCallRecord("Whether the call went out, came in, or stayed between our numbers."),
+      source: callRecord("The calling number (privacy policy §2).", {
+        action: "pseudonymise",
+        how: "Truncated to its country code and first digits: where the call came from, not who made it.",
+      }),
+      destination: callRecord("The called number (privacy policy §2).", {
+        action: "pseudonymise",
+        how: "Truncated to its country code and first digits: where the call went, not to whom.",
+      }),
+      started_at: heldCallRecord("When the call started."),
+      answered_at: heldCallRecord("When the call was answered."),
+      ended_at: heldCallRecord("When the call ended."),
+      duration_seconds: heldCallRecord("How long the call lasted."),
+      billed_seconds: heldCallRecord("The time charged, after billing increments."),
+      cost: heldCallRecord("What the call cost."),
+      currency: heldCallRecord("The currency of the cost."),
+      carrier_id: heldCallRecord("The carrier that carried the call, to reconcile its invoice."),
+      sip_status: heldCallRecord("How the call attempt ended in SIP, for support."),
+      hangup_by: heldCallRecord("Who ended the call, for support and disputes."),
+      node_id: heldCallRecord("The server that handled the call, for support."),
+      plan_id: heldCallRecord("The rate plan the call was priced on, for rerating."),
+      rate_prefix: heldCallRecord("The deck prefix that priced the call, for rerating."),
     },
   },
   kysely_migration: {
