@@ -103,7 +103,7 @@ module.exports = {
       comment: "Circular imports hide layering mistakes.",
       severity: "error",
       from: {},
-      to: { circular: true, dependencyTypesNot: ["type-only"] },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
   ],
   options: {

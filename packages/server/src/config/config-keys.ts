@@ -92,6 +92,15 @@ export const CONFIG_KEYS = {
     "zaqros.local",
     "SIP domain and digest realm of device credentials; changing it invalidates every device password.",
   ),
+  sipDigestAlgorithms: key(
+    "ZAQROS_SIP_DIGEST_ALGORITHMS",
+    z
+      .string()
+      .regex(/^(SHA-256|MD5)(,(SHA-256|MD5))?$/, "must be SHA-256,MD5 or MD5,SHA-256 or one of them")
+      .transform((text) => text.split(",") as Array<"SHA-256" | "MD5">),
+    "SHA-256,MD5",
+    "Digest challenges offered to phones, in order; put MD5 first for phones that read only the first challenge.",
+  ),
   nodeId: key(
     "ZAQROS_NODE_ID",
     z

@@ -79,6 +79,7 @@ export function describeConfig(config: Config): Array<{ key: string; value: stri
     let shown: string;
     if (value === undefined) shown = "(unset)";
     else if (spec.secret) shown = maskSecret(spec.env, String(value));
+    else if (Array.isArray(value)) shown = value.join(",");
     else if (typeof value === "object") shown = `${value.low}-${value.high}`;
     else shown = String(value);
     return { key: spec.env, value: shown, doc: spec.doc };

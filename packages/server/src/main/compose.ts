@@ -1,8 +1,11 @@
+import { isIP } from "node:net";
+import { RtpRelay } from "@zaqros/media";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Config } from "../config/config.ts";
 import { loadOrCreateSecret } from "../config/server-secret.ts";
+import { loadOrCreateCertificate } from "../config/tls-certificate.ts";
 import { type DatabaseHandle, openDatabase, pingDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import type { Database } from "../db/schema.ts";
@@ -26,6 +29,7 @@ import type { RegistrarPolicy } from "../domains/registrations/registrations.typ
 import { CarriersRepository } from "../domains/routing/carriers.repository.ts";
 import { CarriersService } from "../domains/routing/carriers.service.ts";
 import { buildHttpApp } from "../edges/http/app.ts";
+import { SipEdge } from "../edges/sip/sip-edge.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 
 export interface Services {
@@ -108,6 +112,8 @@ export interface Platform {
   readonly database: DatabaseHandle;
   readonly services: Services;
   readonly http: FastifyInstance;
+  readonly sip: SipEdge;
+  readonly media: RtpRelay;
   /** Starts listening; resolves with the portal URL. */
   start(): Promise<{ portalUrl: string }>;
   /** Stops accepting work, lets work in flight finish (bounded by the shutdown timeout), closes the database. */
@@ -121,7 +127,13 @@ export interface ComposeOptions {
 /** The composition root: the only place that builds concrete objects and wires them together. */
 export async function composePlatform(config: Config, options: ComposeOptions = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
-  loadOrCreateSecret(config.secret, config.dataDir);
+  const secret = loadOrCreateSecret(config.secret, config.dataDir);
+  const tls = await loadOrCreateCertificate({
+    dataDir: config.dataDir,
+    publicHost: config.publicHost,
+    certFile: config.tlsCertFile,
+    keyFile: config.tlsKeyFile,
+  });
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const { applied } = await migrateToLatest(database.db);
@@ -137,6 +149,31 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
   collectDefaultMetrics({ register: metrics });
   const http = buildHttpApp({ logger, metrics, databaseReady: () => pingDatabase(database.db) });
 
+  const media = new RtpRelay({
+    bindAddress: config.bindAddress,
+    advertisedAddress: isIP(config.publicHost) ? config.publicHost : config.bindAddress,
+    portMin: config.rtpPorts.low,
+    portMax: config.rtpPorts.high,
+  });
+  const sip = new SipEdge({
+    bindAddress: config.bindAddress,
+    publicHost: config.publicHost,
+    sipDomain: config.sipDomain,
+    sipPort: config.sipPort,
+    sipTlsPort: config.sipTlsPort ?? config.sipPort + 1,
+    tls,
+    nodeId: config.nodeId,
+    secret,
+    digestAlgorithms: config.sipDigestAlgorithms,
+    logger,
+    services,
+    media,
+  });
+  media.onTeardown((event) => {
+    logger.info({ callId: event.callId, reason: event.reason }, "media ended the call");
+    sip.hangupCall(event.callId, "system-media");
+  });
+
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -144,7 +181,10 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     database,
     services,
     http,
+    sip,
+    media,
     async start() {
+      await sip.start();
       await http.listen({ host: config.bindAddress, port: config.httpPort });
       const portalUrl = `http://${hostForUrl(config.publicHost)}:${config.httpPort}/`;
       logger.info({ portalUrl, database: database.dialect }, "Zaqros is running");
@@ -153,6 +193,8 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     stop() {
       stopping ??= (async () => {
         logger.info("shutting down");
+        await sip.stop();
+        media.close();
         const timeout = new Promise<"timeout">((resolve) =>
           setTimeout(resolve, config.shutdownTimeoutMs, "timeout").unref(),
         );

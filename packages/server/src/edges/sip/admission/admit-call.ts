@@ -1,0 +1,177 @@
+import { createResponse, type ReceivedFrom, type SipRequest } from "@zaqros/sip";
+import type { AccountsService } from "../../../domains/accounts/accounts.service.ts";
+import { DomainError } from "../../../domains/domain-error.ts";
+import type { NumbersService } from "../../../domains/numbers/numbers.service.ts";
+import type { RegistrationsService } from "../../../domains/registrations/registrations.service.ts";
+import type { CarriersService } from "../../../domains/routing/carriers.service.ts";
+import { dialledToE164 } from "../../../domains/routing/dial-plan.ts";
+import { wantsPrivacy } from "../b2bua/leg-request.ts";
+import type { DigestGate } from "../digest-gate.ts";
+import { sipStatusFor } from "../sip-status.ts";
+import { userOf } from "../uri-parts.ts";
+import type {
+  Admission,
+  AdmissionResult,
+  CallDirection,
+  CallingParty,
+  CallTarget,
+} from "./admission.types.ts";
+
+/** What billing answers when asked whether a call may start. */
+export interface CreditDecision {
+  maxDurationSeconds: number | undefined;
+  handle: string | undefined;
+}
+
+/** Billing's side of admission; throws a DomainError (BILLING.INSUFFICIENT_FUNDS) to refuse. */
+export type AuthoriseCredit = (call: {
+  accountId: string;
+  direction: CallDirection;
+  destination: string;
+  target: CallTarget;
+}) => Promise<CreditDecision>;
+
+export interface AdmissionDeps {
+  gate: DigestGate;
+  accounts: AccountsService;
+  carriers: CarriersService;
+  numbers: NumbersService;
+  registrations: RegistrationsService;
+  authoriseCredit?: AuthoriseCredit;
+}
+
+/** A step either moves the call on or ends it with a SIP response. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly reasonPhrase: string,
+    readonly response?: ReturnType<typeof createResponse>,
+  ) {
+    super(reasonPhrase);
+  }
+}
+
+/**
+ * The admission pipeline, read top to bottom as the story of a call:
+ * identify the caller -> normalise the number -> route it -> authorise credit.
+ */
+export async function admitCall(
+  invite: SipRequest,
+  origin: ReceivedFrom,
+  deps: AdmissionDeps,
+): Promise<AdmissionResult> {
+  try {
+    const caller = await identifyCaller(invite, origin, deps);
+    const destination = await normaliseDestination(invite, caller, deps);
+    const routed = await routeCall(destination, caller, deps);
+    const credit = await authoriseCredit(routed, destination, deps);
+    const source = await callerNumber(invite, caller, deps);
+    const admission: Admission = {
+      caller,
+      direction: routed.direction,
+      billedAccountId: routed.billedAccountId,
+      source,
+      destination,
+      identity: { user: source, anonymous: wantsPrivacy(invite) },
+      target: routed.target,
+      maxDurationSeconds: credit.maxDurationSeconds,
+      creditHandle: credit.handle,
+    };
+    return { admitted: true, admission };
+  } catch (error) {
+    if (error instanceof Refusal) {
+      return {
+        admitted: false,
+        reason: error.reasonPhrase,
+        response: error.response ?? createResponse(invite, error.status, error.reasonPhrase),
+      };
+    }
+    if (error instanceof DomainError) {
+      const [status, reason] = sipStatusFor(error.code);
+      return { admitted: false, reason: error.code, response: createResponse(invite, status, reason) };
+    }
+    throw error;
+  }
+}
+
+/** Calls from a carrier are known by their source address; everyone else proves a device's password (407). */
+async function identifyCaller(
+  invite: SipRequest,
+  origin: ReceivedFrom,
+  deps: AdmissionDeps,
+): Promise<CallingParty> {
+  const carrier = await deps.carriers.carrierAt(origin.source.address);
+  if (carrier?.enabled) return { kind: "carrier", carrier };
+  const outcome = await deps.gate.authenticate(invite, "proxy");
+  if (!outcome.ok) throw new Refusal(outcome.response.status, outcome.reason, outcome.response);
+  const account = await deps.accounts.get(outcome.device.accountId);
+  if (account.status !== "active") throw new Refusal(403, "Account Not Active");
+  return {
+    kind: "device",
+    accountId: account.id,
+    deviceId: outcome.device.deviceId,
+    username: outcome.device.username,
+    country: account.country,
+  };
+}
+
+async function normaliseDestination(
+  invite: SipRequest,
+  caller: CallingParty,
+  _deps: AdmissionDeps,
+): Promise<string> {
+  const user = userOf(invite.uri);
+  if (!user) throw new Refusal(404, "No Number In Request-URI");
+  if (caller.kind === "device") return dialledToE164(user, caller.country);
+  // Carriers send international numbers, with or without the leading +.
+  return dialledToE164(user.startsWith("+") ? user : `+${user}`, "US");
+}
+
+async function routeCall(
+  destination: string,
+  caller: CallingParty,
+  deps: AdmissionDeps,
+): Promise<{ direction: CallDirection; billedAccountId: string; target: CallTarget }> {
+  const owned = await deps.numbers.owner(destination);
+  if (owned) {
+    const bindings = await deps.registrations.contactsForAccount(owned.accountId);
+    if (bindings.length === 0) throw new Refusal(480, "Temporarily Unavailable");
+    return {
+      direction: caller.kind === "carrier" ? "inbound" : "onnet",
+      billedAccountId: caller.kind === "carrier" ? owned.accountId : caller.accountId,
+      target: { kind: "phones", accountId: owned.accountId, bindings },
+    };
+  }
+  if (caller.kind === "carrier") throw new Refusal(404, "Number Not Found");
+  const routes = await deps.carriers.routesFor(destination);
+  if (routes.length === 0) throw new DomainError("ROUTING.NO_ROUTE", `No carrier serves ${destination}.`);
+  return { direction: "outbound", billedAccountId: caller.accountId, target: { kind: "carriers", routes } };
+}
+
+async function authoriseCredit(
+  routed: { direction: CallDirection; billedAccountId: string; target: CallTarget },
+  destination: string,
+  deps: AdmissionDeps,
+): Promise<{ maxDurationSeconds: number | undefined; handle: string | undefined }> {
+  if (!deps.authoriseCredit) return { maxDurationSeconds: undefined, handle: undefined };
+  return deps.authoriseCredit({
+    accountId: routed.billedAccountId,
+    direction: routed.direction,
+    destination,
+    target: routed.target,
+  });
+}
+
+async function callerNumber(invite: SipRequest, caller: CallingParty, deps: AdmissionDeps): Promise<string> {
+  if (caller.kind === "device") {
+    const account = await deps.accounts.get(caller.accountId);
+    return account.callerId ?? caller.username;
+  }
+  const user = userOf(invite.headers.from().uri);
+  if (!user) return "anonymous";
+  try {
+    return dialledToE164(user.startsWith("+") ? user : `+${user}`, "US");
+  } catch {
+    return user.slice(0, 32);
+  }
+}

@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { after, before, describe, test } from "node:test";
+import { parseMessage } from "@zaqros/sip";
+import { freePort } from "../../../testing/free-port.ts";
+import { runSipp } from "../../../testing/sipp.ts";
+import {
+  CARRIER_A_IP,
+  CARRIER_B_IP,
+  PHONE_IP,
+  STRANGER_IP,
+  startVoiceFixture,
+  type VoiceFixture,
+  ZAQROS_IP,
+} from "../../../testing/voice-fixture.ts";
+import { B_LEG_HEADER_ALLOWLIST } from "../b2bua/leg-request.ts";
+
+const DIALLED = "00442079460958";
+
+describe("calls through the B2BUA with SIPp phones and carriers", () => {
+  let fx: VoiceFixture;
+  let device: { username: string; password: string };
+  let carrierA: { id: string; port: number };
+  let carrierB: { id: string; port: number };
+
+  before(async () => {
+    fx = await startVoiceFixture("sqlite");
+    const account = await fx.services.accounts.create({
+      name: "Caller",
+      email: "caller@example.com",
+      country: "US",
+    });
+    await fx.services.numbers.assign("+14155550100", account.id);
+    const provisioned = await fx.services.devices.provision(account.id);
+    device = { username: provisioned.username, password: provisioned.password };
+    const portA = await freePort();
+    const portB = await freePort();
+    const a = await fx.services.carriers.add({
+      name: "A",
+      host: CARRIER_A_IP,
+      port: portA,
+      addresses: [CARRIER_A_IP],
+    });
+    const b = await fx.services.carriers.add({
+      name: "B",
+      host: CARRIER_B_IP,
+      port: portB,
+      addresses: [CARRIER_B_IP],
+    });
+    await fx.services.carriers.importDeck(a.id, "prefix,cost_per_minute\n44,0.0100\n");
+    await fx.services.carriers.importDeck(b.id, "prefix,cost_per_minute\n44,0.0200\n");
+    carrierA = { id: a.id, port: portA };
+    carrierB = { id: b.id, port: portB };
+  });
+  after(() => fx.close());
+
+  const zaqros = () => `${ZAQROS_IP}:${fx.sipPort}`;
+  const phoneCall = async (scenario: string, extra: Record<string, string> = {}) =>
+    runSipp({
+      scenario,
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: await freePort(),
+      service: DIALLED,
+      auth: device,
+      pauseMs: 300,
+      variables: { user: device.username, ...extra },
+    });
+  const carrier = (ip: string, port: number, scenario: string) =>
+    runSipp({ scenario, localIp: ip, localPort: port, pauseMs: 300 });
+
+  test("when a phone registers with digest, then the binding holds its address", async () => {
+    const run = await runSipp({
+      scenario: "register.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: await freePort(),
+      service: device.username,
+      auth: device,
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+    const credentials = await fx.services.devices.credentials(device.username);
+    const bindings = await fx.services.registrations.contactsForAccount(credentials!.accountId);
+    assert.equal(bindings.length, 1);
+    assert.equal(bindings[0]?.source.address, PHONE_IP);
+  });
+
+  test("when a phone registers with a wrong password, then the challenge ends in 403", async () => {
+    const run = await runSipp({
+      scenario: "register-wrong-password.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: await freePort(),
+      service: device.username,
+      auth: { username: device.username, password: "not-the-password" },
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+  });
+
+  test("when a phone calls abroad and hangs up, then the cheapest carrier answers and the call record says so", async () => {
+    const before = fx.records.length;
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-answer.xml");
+    const uac = await (await phoneCall("call-device.xml")).done;
+    const carrierRun = await uas.done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal(carrierRun.code, 0, carrierRun.stderr + carrierRun.stdout.slice(-2000));
+    const record = (await fx.recordsAfter(before + 1)).at(-1);
+    assert.equal(record?.finalStatus, 200);
+    assert.equal(record?.hangupCause, "caller");
+    assert.equal(record?.carrierId, carrierA.id);
+    assert.equal(record?.admission.destination, "+442079460958");
+    assert.equal(record?.admission.source, "+14155550100");
+  });
+
+  test("when the carrier's side hangs up, then the phone gets the BYE", async () => {
+    const before = fx.records.length;
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-answer-hangs-up.xml");
+    const uac = await (await phoneCall("call-device-callee-hangs-up.xml")).done;
+    const carrierRun = await uas.done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal(carrierRun.code, 0, carrierRun.stderr + carrierRun.stdout.slice(-2000));
+    assert.equal((await fx.recordsAfter(before + 1)).at(-1)?.hangupCause, "callee");
+  });
+
+  test("when the first carrier answers 503, then the call completes through the second", async () => {
+    const before = fx.records.length;
+    const refusing = carrier(CARRIER_A_IP, carrierA.port, "carrier-503.xml");
+    const answering = carrier(CARRIER_B_IP, carrierB.port, "carrier-answer.xml");
+    const uac = await (await phoneCall("call-device.xml")).done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal((await refusing.done).code, 0);
+    assert.equal((await answering.done).code, 0);
+    const record = (await fx.recordsAfter(before + 1)).at(-1);
+    assert.equal(record?.carrierId, carrierB.id);
+    assert.equal(record?.finalStatus, 200);
+  });
+
+  test("when the caller cancels while the carrier rings, then both sides see the call end", async () => {
+    const before = fx.records.length;
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-ring-cancel.xml");
+    const uac = await (await phoneCall("call-device-cancel.xml")).done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    const carrierRun = await uas.done;
+    assert.equal(carrierRun.code, 0, carrierRun.stderr + carrierRun.stdout.slice(-2000));
+    const record = (await fx.recordsAfter(before + 1)).at(-1);
+    assert.equal(record?.finalStatus, 487);
+    assert.equal(record?.hangupCause, "caller");
+  });
+
+  test("when someone at an unlisted address sends an INVITE without credentials, then it is challenged and goes nowhere", async () => {
+    const before = fx.records.length;
+    const run = await runSipp({
+      scenario: "invite-expect-407.xml",
+      remote: zaqros(),
+      localIp: STRANGER_IP,
+      localPort: await freePort(),
+      service: "+14155550100",
+      variables: { user: "carrier" },
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fx.records.length, before, "no call was started");
+  });
+
+  test("when the carrier receives the B-leg INVITE, then it carries only allowlisted headers and nothing of the caller's network", async () => {
+    const socket = createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(carrierA.port, CARRIER_A_IP, resolve));
+    const received = new Promise<Buffer>((resolve) => {
+      socket.once("message", (bytes, rinfo) => {
+        const invite = parseMessage(bytes);
+        if (invite.kind === "request") {
+          const busy = [
+            "SIP/2.0 486 Busy Here",
+            ...invite.headers.getRaw("via").map((v) => `Via: ${v}`),
+            `From: ${invite.headers.first("from")}`,
+            `To: ${invite.headers.first("to")};tag=busy1`,
+            `Call-ID: ${invite.headers.first("call-id")}`,
+            `CSeq: ${invite.headers.first("cseq")}`,
+            "Content-Length: 0",
+            "",
+            "",
+          ].join("\r\n");
+          socket.send(busy, rinfo.port, rinfo.address);
+        }
+        resolve(bytes);
+      });
+    });
+    const uac = (await phoneCall("call-device.xml")).done;
+    const bytes = await received;
+    await uac;
+    socket.close();
+    const invite = parseMessage(bytes);
+    assert.equal(invite.kind, "request");
+    const text = bytes.toString("latin1");
+    for (const field of invite.headers.fields) {
+      assert.ok(
+        B_LEG_HEADER_ALLOWLIST.has(field.name.toLowerCase()),
+        `header ${field.name} is not on the allowlist`,
+      );
+    }
+    assert.ok(!text.includes(PHONE_IP), "the phone's address does not leak");
+    assert.ok(!text.includes("secret-phone-model"), "the phone's user agent does not leak");
+    assert.ok(!text.includes("SIPpTag00"), "the caller's tag does not leak");
+    assert.match(invite.headers.first("p-asserted-identity") ?? "", /<sip:\+14155550100@/);
+    assert.match(
+      invite.kind === "request" ? invite.uriText : "",
+      new RegExp(`^sip:442079460958@${CARRIER_A_IP.replaceAll(".", "\\.")}:${carrierA.port}`),
+    );
+  });
+});
