@@ -80,14 +80,22 @@ export class SipParseError extends Error {
   readonly status: 400 | 505 | 513;
   /** The header field involved, when there is one (canonical lower-case long name). */
   readonly header: string | undefined;
+  /** What exactly was wrong, for logs. */
+  readonly detail: string | undefined;
 
   constructor(code: SipParseErrorCode, detail?: string, header?: string) {
     const reason = reasons[code];
-    super(detail ? `${reason}: ${detail}` : reason);
+    super(`${reason}${header ? ` in ${header}` : ""}${detail ? `: ${detail}` : ""}`);
     this.code = code;
     this.reason = reason;
     this.header = header;
+    this.detail = detail;
     this.status = code === "BAD_VERSION" ? 505 : code === "MESSAGE_TOO_LARGE" ? 513 : 400;
+  }
+
+  /** The same error, naming the header field it was found in (when it does not already). */
+  inHeader(header: string): SipParseError {
+    return this.header === undefined ? new SipParseError(this.code, this.detail, header) : this;
   }
 }
 

@@ -115,6 +115,14 @@ describe("Headers", () => {
     assert.deepEqual(new Headers().contact(), []);
   });
 
+  test("when a typed header is malformed, then the error names the header it was read from", () => {
+    const h = new Headers([["f", "Bell, A. <sip:bell@example.com>"]]);
+    assert.throws(
+      () => h.from(),
+      (e: unknown) => e instanceof SipParseError && e.code === "BAD_NAME_ADDR" && e.header === "from",
+    );
+  });
+
   test("when a list header has an empty element, then reading it throws", () => {
     const h = new Headers([["Route", "<sip:a@b>, , <sip:c@d>"]]);
     assert.throws(

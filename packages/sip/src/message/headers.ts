@@ -180,7 +180,7 @@ export class Headers implements SipHeaders {
   }
 
   via(): Via[] {
-    if (this.#via === unset) this.#via = this.#list("via", "BAD_VIA").map(parseVia);
+    if (this.#via === unset) this.#via = inHeader("via", () => this.#list("via", "BAD_VIA").map(parseVia));
     return this.#via;
   }
 
@@ -188,48 +188,59 @@ export class Headers implements SipHeaders {
     if (this.#topVia === unset) {
       const raw = this.#first("via");
       const comma = raw === undefined ? -1 : nextListComma(raw);
-      this.#topVia = raw === undefined ? undefined : parseVia(comma < 0 ? raw : raw.slice(0, comma));
+      this.#topVia =
+        raw === undefined
+          ? undefined
+          : inHeader("via", () => parseVia(comma < 0 ? raw : raw.slice(0, comma)));
     }
     return this.#topVia;
   }
 
   from(): NameAddr {
-    if (this.#from === unset) this.#from = parseNameAddr(this.#required("from"));
+    if (this.#from === unset) this.#from = inHeader("from", () => parseNameAddr(this.#required("from")));
     return this.#from;
   }
 
   to(): NameAddr {
-    if (this.#to === unset) this.#to = parseNameAddr(this.#required("to"));
+    if (this.#to === unset) this.#to = inHeader("to", () => parseNameAddr(this.#required("to")));
     return this.#to;
   }
 
   callId(): string {
-    if (this.#callId === unset) this.#callId = parseCallId(this.#required("call-id"));
+    if (this.#callId === unset)
+      this.#callId = inHeader("call-id", () => parseCallId(this.#required("call-id")));
     return this.#callId;
   }
 
   cseq(): CSeq {
-    if (this.#cseq === unset) this.#cseq = parseCSeq(this.#required("cseq"));
+    if (this.#cseq === unset) this.#cseq = inHeader("cseq", () => parseCSeq(this.#required("cseq")));
     return this.#cseq;
   }
 
   contact(): NameAddr[] | "*" {
     if (this.#contact === unset) {
-      const values = this.#list("contact", "BAD_NAME_ADDR");
-      this.#contact = values.length === 1 && values[0] === "*" ? "*" : values.map((v) => parseNameAddr(v));
+      this.#contact = inHeader("contact", () => {
+        const values = this.#list("contact", "BAD_NAME_ADDR");
+        return values.length === 1 && values[0] === "*" ? "*" : values.map((v) => parseNameAddr(v));
+      });
     }
     return this.#contact;
   }
 
   route(): NameAddr[] {
-    if (this.#route === unset)
-      this.#route = this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
+    if (this.#route === unset) {
+      this.#route = inHeader("route", () =>
+        this.#list("route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v)),
+      );
+    }
     return this.#route;
   }
 
   recordRoute(): NameAddr[] {
     if (this.#recordRoute === unset) {
-      this.#recordRoute = this.#list("record-route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v));
+      this.#recordRoute = inHeader("record-route", () =>
+        this.#list("record-route", "BAD_NAME_ADDR").map((v) => parseNameAddr(v)),
+      );
     }
     return this.#recordRoute;
   }
@@ -270,7 +281,7 @@ export class Headers implements SipHeaders {
     this.#auth ??= new Map();
     let value = this.#auth.get(name);
     if (value === undefined) {
-      value = this.getRaw(name).flatMap(parseAuthHeader);
+      value = inHeader(name, () => this.getRaw(name).flatMap(parseAuthHeader));
       this.#auth.set(name, value);
     }
     return value;
@@ -339,6 +350,15 @@ export class Headers implements SipHeaders {
       }
     }
     return out;
+  }
+}
+
+/** Runs a typed parse, naming the header in any SipParseError it throws. */
+function inHeader<T>(key: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof SipParseError ? error.inHeader(key) : error;
   }
 }
 

@@ -45,6 +45,6 @@ export function validateMessage(message: SipMessage): void {
   if (date !== undefined && !sipDate.test(date))
     throw new SipParseError("BAD_DATE", "expected RFC 1123 GMT", "date");
   if (message.kind === "request" && cseq !== undefined && cseq.method !== message.method) {
-    throw new SipParseError("CSEQ_METHOD_MISMATCH", `${cseq.method} in CSeq`, "cseq");
+    throw new SipParseError("CSEQ_METHOD_MISMATCH", `${cseq.method.slice(0, 32)} in CSeq`, "cseq");
   }
 }
