@@ -189,6 +189,7 @@ describe("parseMessage", () => {
       "BAD_HEADER",
     );
     refused(bytes(` ${options()}`), "BAD_START_LINE");
+    refused(bytes("SIP/2.0 200 OK\rInjected: yes\r\nContent-Length: 0\r\n\r\n"), "BAD_START_LINE");
   });
 
   test("when a hot header is malformed, then it fails only when read, or at once with validate", () => {

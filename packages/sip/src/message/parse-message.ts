@@ -79,8 +79,23 @@ export function parseMessage(bytes: Uint8Array, opts: ParseOptions = {}): SipMes
 
   const message: SipMessage =
     startLine.kind === "request"
-      ? { ...startLine, version: "SIP/2.0", headers, body }
-      : { ...startLine, version: "SIP/2.0", headers, body };
+      ? {
+          kind: "request",
+          method: startLine.method,
+          uri: startLine.uri,
+          uriText: startLine.uriText,
+          version: "SIP/2.0",
+          headers,
+          body,
+        }
+      : {
+          kind: "response",
+          status: startLine.status,
+          reason: startLine.reason,
+          version: "SIP/2.0",
+          headers,
+          body,
+        };
   if (opts.validate) validateMessage(message);
   return message;
 }
@@ -188,6 +203,7 @@ type StartLine =
   | Pick<SipResponse, "kind" | "status" | "reason">;
 
 function parseStartLine(line: string): StartLine {
+  if (line.includes("\r")) throw new SipParseError("BAD_START_LINE", "bare CR in the start line");
   if (
     (line.charCodeAt(0) | 0x20) === 0x73 &&
     (line.charCodeAt(1) | 0x20) === 0x69 &&
