@@ -145,6 +145,12 @@ describe("serializeMessage", () => {
     assert.match(text, /\r\nX-Weird: a;;b,,"c"\r\nNewFangled: v\r\n/);
   });
 
+  test("when a reason phrase holds a line break, then the status line stays one line", () => {
+    const text = serializeMessageToString(createResponse(incoming(), 403, "Go away\r\nX-Injected: 1"));
+    assert.match(text, /^SIP\/2.0 403 Go away {2}X-Injected: 1\r\n/);
+    assert.equal(parseMessage(enc.encode(text)).headers.has("x-injected"), false);
+  });
+
   test("when the body changes, then Content-Length follows the body", () => {
     const request = incoming();
     const changed: SipRequest = { ...request, body: enc.encode("abc") };

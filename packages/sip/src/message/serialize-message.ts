@@ -16,7 +16,7 @@ export function serializeHead(message: SipMessage): string {
   let out =
     message.kind === "request"
       ? `${message.method} ${message.uriText} ${message.version}\r\n`
-      : `${message.version} ${message.status} ${message.reason}\r\n`;
+      : `${message.version} ${message.status} ${oneLine(message.reason)}\r\n`;
   const length = String(message.body.length);
   let wroteLength = false;
   for (const field of message.headers.fields) {
@@ -30,6 +30,11 @@ export function serializeHead(message: SipMessage): string {
   }
   if (!wroteLength) out += `Content-Length: ${length}\r\n`;
   return `${out}\r\n`;
+}
+
+/** A reason phrase cannot hold a line break (RFC 3261 §25.1 `Reason-Phrase`); it becomes a space. */
+function oneLine(text: string): string {
+  return text.includes("\r") || text.includes("\n") ? text.replace(/[\r\n]/g, " ") : text;
 }
 
 /** The message as bytes, ready for a transport: UTF-8 head, then the body bytes. */
