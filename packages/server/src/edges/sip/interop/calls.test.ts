@@ -207,4 +207,95 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
       new RegExp(`^sip:442079460958@${CARRIER_A_IP.replaceAll(".", "\\.")}:${carrierA.port}`),
     );
   });
+
+  test("when a carrier delivers a call for a customer's number, then the registered phone rings and answers", async () => {
+    const owner = await fx.services.accounts.create({ name: "Callee", email: "callee@example.com" });
+    await fx.services.numbers.assign("+14155550200", owner.id);
+    const phone = await fx.services.devices.provision(owner.id);
+    const phonePort = await freePort();
+    const registered = await runSipp({
+      scenario: "register.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: phonePort,
+      service: phone.username,
+      auth: { username: phone.username, password: phone.password },
+    }).done;
+    assert.equal(registered.code, 0, registered.stdout.slice(-1500));
+    const before = fx.records.length;
+    const ringing = runSipp({ scenario: "carrier-answer.xml", localIp: PHONE_IP, localPort: phonePort });
+    const delivered = await runSipp({
+      scenario: "carrier-call.xml",
+      remote: zaqros(),
+      localIp: CARRIER_A_IP,
+      localPort: await freePort(),
+      service: "+14155550200",
+      pauseMs: 300,
+      variables: { user: "+442079460958" },
+    }).done;
+    assert.equal(delivered.code, 0, delivered.stderr + delivered.stdout.slice(-2000));
+    const phoneRun = await ringing.done;
+    assert.equal(phoneRun.code, 0, phoneRun.stderr + phoneRun.stdout.slice(-2000));
+    const record = (await fx.recordsAfter(before + 1)).at(-1);
+    assert.equal(record?.admission.direction, "inbound");
+    assert.equal(record?.admission.billedAccountId, owner.id);
+    assert.equal(record?.admission.source, "+442079460958");
+    assert.equal(record?.finalStatus, 200);
+  });
+
+  test("when a carrier sends a call for a number we do not own, then it gets 404", async () => {
+    const run = await runSipp({
+      scenario: "carrier-call-expect-404.xml",
+      remote: zaqros(),
+      localIp: CARRIER_A_IP,
+      localPort: await freePort(),
+      service: "+14155550999",
+      variables: { user: "+442079460958" },
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+  });
+
+  test("when the carrier sends early media, then the phone gets a 183 whose SDP names the relay", async () => {
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-early-media.xml");
+    const uac = await (await phoneCall("call-device-early-media.xml")).done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal((await uas.done).code, 0);
+  });
+
+  test("when the phone puts the call on hold with a re-INVITE, then the carrier gets the hold and the phone its answer", async () => {
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-answer-hold.xml");
+    const uac = await (await phoneCall("call-device-hold.xml")).done;
+    const carrierRun = await uas.done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal(carrierRun.code, 0, carrierRun.stderr + carrierRun.stdout.slice(-2000));
+  });
+});
+
+describe("a call nobody answers", () => {
+  let fx: VoiceFixture;
+  after(() => fx?.close());
+
+  test("when the callee rings past the no-answer time, then the carrier gets CANCEL and the phone 480", async () => {
+    fx = await startVoiceFixture("sqlite", { timers: { noAnswerMs: 1500, carrierSetupMs: 2000 } });
+    const account = await fx.services.accounts.create({ name: "Ringer", email: "ringer@example.com" });
+    const device = await fx.services.devices.provision(account.id);
+    const port = await freePort();
+    const c = await fx.services.carriers.add({ name: "Slow", host: CARRIER_A_IP, port, addresses: [CARRIER_A_IP] });
+    await fx.services.carriers.importDeck(c.id, "prefix,cost_per_minute\n44,0.01\n");
+    const uas = runSipp({ scenario: "carrier-ring-cancel.xml", localIp: CARRIER_A_IP, localPort: port });
+    const uac = await runSipp({
+      scenario: "call-device-no-answer.xml",
+      remote: `${ZAQROS_IP}:${fx.sipPort}`,
+      localIp: PHONE_IP,
+      localPort: await freePort(),
+      service: DIALLED,
+      auth: { username: device.username, password: device.password },
+      variables: { user: device.username },
+    }).done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    assert.equal((await uas.done).code, 0);
+    const record = (await fx.recordsAfter(1)).at(-1);
+    assert.equal(record?.hangupCause, "no-answer");
+    assert.equal(record?.finalStatus, 480);
+  });
 });
