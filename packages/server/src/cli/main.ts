@@ -4,6 +4,7 @@ import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { DomainError } from "../domains/domain-error.ts";
 import { runDoctor } from "../main/doctor.ts";
+import { registerBillingCommands } from "./billing-commands.ts";
 import { registerOperatorCommands } from "./operator-commands.ts";
 import { emit } from "./output.ts";
 import { startCommand } from "./start.ts";
@@ -69,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerOperatorCommands(program, config);
+  registerBillingCommands(program, config);
 
   try {
     await program.parseAsync(argv, { from: "user" });
