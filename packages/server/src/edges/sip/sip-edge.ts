@@ -13,6 +13,7 @@ import {
   type SipRequest,
   SipStack,
   type TimerHandle,
+  type TimerValues,
 } from "@zaqros/sip";
 import type { AccountsService } from "../../domains/accounts/accounts.service.ts";
 import type { DevicesService } from "../../domains/devices/devices.service.ts";
@@ -56,6 +57,8 @@ export interface SipEdgeOptions {
   /** How often carriers are probed with OPTIONS; 0 turns probing off. */
   carrierProbeIntervalMs?: number;
   clock?: Clock;
+  /** RFC 3261 timer values (T1, T2, T4 ...); tests shorten them. */
+  sipTimers?: Partial<TimerValues>;
 }
 
 const DEFAULT_TIMERS: CallTimers = { noAnswerMs: 60_000, carrierSetupMs: 5_000 };
@@ -94,6 +97,7 @@ export class SipEdge {
     this.stack = new SipStack({
       transports,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.sipTimers ? { timers: options.sipTimers } : {}),
       advertisedHost: options.publicHost,
       delegate: {
         onRequest: (request, transaction, origin) => this.onRequest(request, transaction, origin),
@@ -135,6 +139,11 @@ export class SipEdge {
 
   get activeCalls(): number {
     return this.calls.size;
+  }
+
+  /** Ids of the calls in progress, as the media relay and call records know them. */
+  activeCallIds(): string[] {
+    return [...this.calls].map((call) => call.id);
   }
 
   private async onRequest(
