@@ -110,6 +110,13 @@ describe("Headers", () => {
     assert.equal(h.has("injected"), false);
   });
 
+  test("when a header name is not a token, then it is refused rather than written", () => {
+    const h = new Headers();
+    assert.throws(() => h.append("X-A: 1\r\nX-B", "2"), TypeError);
+    assert.throws(() => h.set("", "2"), TypeError);
+    assert.equal(h.size, 0);
+  });
+
   test("when Contact is the REGISTER wildcard, then contact() is '*'", () => {
     assert.equal(new Headers([["m", "*"]]).contact(), "*");
     assert.deepEqual(new Headers().contact(), []);

@@ -1,6 +1,6 @@
 import { parseAuthHeader } from "../grammar/auth-header.ts";
 import { parseCallId } from "../grammar/call-id.ts";
-import { trimWsp } from "../grammar/charset.ts";
+import { all, TOKEN, trimWsp } from "../grammar/charset.ts";
 import { parseCSeq } from "../grammar/cseq.ts";
 import { parseContentLength, parseExpires, parseMaxForwards } from "../grammar/integer-value.ts";
 import { nextListComma, splitHeaderList } from "../grammar/list-split.ts";
@@ -98,6 +98,7 @@ export class Headers implements SipHeaders {
   }
 
   append(name: string, value: string, afterSame = false): void {
+    checkName(name);
     const key = headerKey(name);
     this.#invalidate(key);
     const field = { name, value: cleanValue(value) };
@@ -112,6 +113,7 @@ export class Headers implements SipHeaders {
   }
 
   prepend(name: string, value: string): void {
+    checkName(name);
     const key = headerKey(name);
     this.#invalidate(key);
     const i = Math.max(0, this.#keys.indexOf(key));
@@ -120,6 +122,7 @@ export class Headers implements SipHeaders {
   }
 
   set(name: string, value: string): void {
+    checkName(name);
     const key = headerKey(name);
     const i = this.#keys.indexOf(key);
     if (i < 0) {
@@ -351,6 +354,14 @@ export class Headers implements SipHeaders {
     }
     return out;
   }
+}
+
+/**
+ * Names given by callers must be tokens: anything else (a colon, a line break) would let a
+ * value be read as another header on the wire.
+ */
+function checkName(name: string): void {
+  if (!all(name, TOKEN)) throw new TypeError(`not a valid header name: ${JSON.stringify(name.slice(0, 40))}`);
 }
 
 /** Runs a typed parse, naming the header in any SipParseError it throws. */
