@@ -58,6 +58,7 @@ async function baseEnv() {
     ZAQROS_DATA_DIR: mkdtempSync(join(tmpdir(), "zq-cli-")),
     ZAQROS_HTTP_PORT: String(await freePort()),
     ZAQROS_SIP_PORT: String(await freePort()),
+    ZAQROS_SIP_TLS_PORT: String(await freePort()),
   };
 }
 

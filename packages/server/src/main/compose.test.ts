@@ -14,6 +14,8 @@ async function platformOn(extraEnv: Record<string, string> = {}) {
     env: {
       ZAQROS_DATA_DIR: mkdtempSync(join(tmpdir(), "zq-compose-")),
       ZAQROS_HTTP_PORT: String(await freePort()),
+      ZAQROS_SIP_PORT: String(await freePort()),
+      ZAQROS_SIP_TLS_PORT: String(await freePort()),
       ...extraEnv,
     },
   });
