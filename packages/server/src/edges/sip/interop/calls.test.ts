@@ -162,34 +162,37 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
     assert.equal(fx.records.length, before, "no call was started");
   });
 
-  test("when the carrier receives the B-leg INVITE, then it carries only allowlisted headers and nothing of the caller's network", async () => {
+  /** Stands in for carrier A on a raw socket: records the INVITE it gets and answers 486. */
+  async function captureCarrierInvite(scenario: string) {
     const socket = createSocket("udp4");
     await new Promise<void>((resolve) => socket.bind(carrierA.port, CARRIER_A_IP, resolve));
     const received = new Promise<Buffer>((resolve) => {
       socket.once("message", (bytes, rinfo) => {
         const invite = parseMessage(bytes);
-        if (invite.kind === "request") {
-          const busy = [
-            "SIP/2.0 486 Busy Here",
-            ...invite.headers.getRaw("via").map((v) => `Via: ${v}`),
-            `From: ${invite.headers.first("from")}`,
-            `To: ${invite.headers.first("to")};tag=busy1`,
-            `Call-ID: ${invite.headers.first("call-id")}`,
-            `CSeq: ${invite.headers.first("cseq")}`,
-            "Content-Length: 0",
-            "",
-            "",
-          ].join("\r\n");
-          socket.send(busy, rinfo.port, rinfo.address);
-        }
+        const busy = [
+          "SIP/2.0 486 Busy Here",
+          ...invite.headers.getRaw("via").map((v) => `Via: ${v}`),
+          `From: ${invite.headers.first("from")}`,
+          `To: ${invite.headers.first("to")};tag=busy1`,
+          `Call-ID: ${invite.headers.first("call-id")}`,
+          `CSeq: ${invite.headers.first("cseq")}`,
+          "Content-Length: 0",
+          "",
+          "",
+        ].join("\r\n");
+        socket.send(busy, rinfo.port, rinfo.address);
         resolve(bytes);
       });
     });
-    const uac = (await phoneCall("call-device.xml")).done;
+    const uac = (await phoneCall(scenario)).done;
     const bytes = await received;
     await uac;
     socket.close();
-    const invite = parseMessage(bytes);
+    return { bytes, invite: parseMessage(bytes) };
+  }
+
+  test("when the carrier receives the B-leg INVITE, then it carries only allowlisted headers and nothing of the caller's network", async () => {
+    const { bytes, invite } = await captureCarrierInvite("call-device.xml");
     assert.equal(invite.kind, "request");
     const text = bytes.toString("latin1");
     for (const field of invite.headers.fields) {
@@ -201,11 +204,24 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
     assert.ok(!text.includes(PHONE_IP), "the phone's address does not leak");
     assert.ok(!text.includes("secret-phone-model"), "the phone's user agent does not leak");
     assert.ok(!text.includes("SIPpTag00"), "the caller's tag does not leak");
+    assert.match(
+      invite.headers.first("from") ?? "",
+      /<sip:\+14155550100@/,
+      "the account's caller ID is presented",
+    );
     assert.match(invite.headers.first("p-asserted-identity") ?? "", /<sip:\+14155550100@/);
+    assert.equal(invite.headers.first("privacy"), undefined);
     assert.match(
       invite.kind === "request" ? invite.uriText : "",
       new RegExp(`^sip:442079460958@${CARRIER_A_IP.replaceAll(".", "\\.")}:${carrierA.port}`),
     );
+  });
+
+  test("when the caller asks for privacy, then the carrier sees an anonymous From and the identity only in P-Asserted-Identity", async () => {
+    const { invite } = await captureCarrierInvite("call-device-private.xml");
+    assert.match(invite.headers.first("from") ?? "", /^"Anonymous" <sip:anonymous@anonymous\.invalid>;tag=/);
+    assert.match(invite.headers.first("p-asserted-identity") ?? "", /<sip:\+14155550100@/);
+    assert.equal(invite.headers.first("privacy"), "id");
   });
 
   test("when a carrier delivers a call for a customer's number, then the registered phone rings and answers", async () => {
@@ -280,7 +296,12 @@ describe("a call nobody answers", () => {
     const account = await fx.services.accounts.create({ name: "Ringer", email: "ringer@example.com" });
     const device = await fx.services.devices.provision(account.id);
     const port = await freePort();
-    const c = await fx.services.carriers.add({ name: "Slow", host: CARRIER_A_IP, port, addresses: [CARRIER_A_IP] });
+    const c = await fx.services.carriers.add({
+      name: "Slow",
+      host: CARRIER_A_IP,
+      port,
+      addresses: [CARRIER_A_IP],
+    });
     await fx.services.carriers.importDeck(c.id, "prefix,cost_per_minute\n44,0.01\n");
     const uas = runSipp({ scenario: "carrier-ring-cancel.xml", localIp: CARRIER_A_IP, localPort: port });
     const uac = await runSipp({
