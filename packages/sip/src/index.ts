@@ -25,7 +25,22 @@ export { quoteString, readQuotedString } from "./grammar/quoted-string.ts";
 export { SipParseError, type SipParseErrorCode, sipParseErrorReasons } from "./grammar/sip-parse-error.ts";
 export { formatUri, parseUri } from "./grammar/uri.ts";
 export { formatVia, parseVia } from "./grammar/via.ts";
-export { type CheckFailure, checkRequest, type RequestCheckOptions } from "./message/checks.ts";
+export {
+  type CheckFailure,
+  checkRequest,
+  type RequestCheckOptions,
+  rfc3261_7_3_1,
+  rfc3261_8_1_1,
+  rfc3261_8_1_1_5,
+  rfc3261_8_2_1,
+  rfc3261_8_2_2_1,
+  rfc3261_8_2_2_3,
+  rfc3261_8_2_3,
+  rfc3261_10_2,
+  rfc3261_16_3_3,
+  rfc3261_16_3_5,
+  rfc3261_21_4_7,
+} from "./message/checks.ts";
 export { createRequest, type RequestInit } from "./message/create-request.ts";
 export { createResponse, type ResponseInit } from "./message/create-response.ts";
 export { headerDisplayName, headerKey } from "./message/header-names.ts";

@@ -34,21 +34,13 @@ export interface RequestCheckOptions {
   answerBodyTypes?: readonly string[];
 }
 
-type Options = Required<Omit<RequestCheckOptions, "allowedMethods">> & { allowedMethods?: readonly string[] };
-
-function resolve(opts: RequestCheckOptions): Options {
-  const resolved: Options = {
-    role: opts.role ?? "uas",
-    registrar: opts.registrar ?? false,
-    supportedUriSchemes: opts.supportedUriSchemes ?? ["sip", "sips"],
-    supportedExtensions: opts.supportedExtensions ?? [],
-    supportedContentTypes: opts.supportedContentTypes ?? ["application/sdp"],
-    supportedContentEncodings: opts.supportedContentEncodings ?? [],
-    answerBodyTypes: opts.answerBodyTypes ?? ["application/sdp"],
-  };
-  if (opts.allowedMethods) resolved.allowedMethods = opts.allowedMethods;
-  return resolved;
-}
+const defaults = {
+  supportedUriSchemes: ["sip", "sips"],
+  supportedExtensions: [],
+  supportedContentTypes: ["application/sdp"],
+  supportedContentEncodings: [],
+  answerBodyTypes: ["application/sdp"],
+} as const satisfies RequestCheckOptions;
 
 const fail = (status: number, reason: string, extraHeaders?: Array<[string, string]>): CheckFailure =>
   extraHeaders ? { status, reason, extraHeaders } : { status, reason };
@@ -59,9 +51,8 @@ const fail = (status: number, reason: string, extraHeaders?: Array<[string, stri
  * A malformed header met on the way is a 400 with the parse error's reason phrase.
  */
 export function checkRequest(request: SipRequest, opts: RequestCheckOptions = {}): CheckFailure | null {
-  const o = resolve(opts);
   const checks =
-    o.role === "proxy"
+    opts.role === "proxy"
       ? [rfc3261_8_1_1, rfc3261_7_3_1, rfc3261_8_1_1_5, rfc3261_8_2_2_1, rfc3261_16_3_3, rfc3261_16_3_5]
       : [
           rfc3261_8_1_1,
@@ -76,7 +67,7 @@ export function checkRequest(request: SipRequest, opts: RequestCheckOptions = {}
         ];
   try {
     for (const check of checks) {
-      const failure = check(request, o);
+      const failure = check(request, opts);
       if (failure) return failure;
     }
   } catch (error) {
@@ -170,7 +161,7 @@ const knownMethods = new Set([
  * the appropriate response when a UAS does not recognize the request method and is not
  * capable of supporting it for any user."
  */
-export function rfc3261_8_2_1(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_8_2_1(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (!o.allowedMethods || request.method === "ACK" || o.allowedMethods.includes(request.method)) return null;
   if (!knownMethods.has(request.method)) return fail(501, "Not Implemented");
   return fail(405, "Method Not Allowed", [["Allow", o.allowedMethods.join(", ")]]);
@@ -183,8 +174,10 @@ export function rfc3261_8_2_1(request: SipRequest, o: Options): CheckFailure | n
  * SHOULD reject the request with a 416 (Unsupported URI Scheme) response." §16.3 step 2 says
  * the same of a proxy. (RFC 4475 §3.3.2 and §3.3.3.)
  */
-export function rfc3261_8_2_2_1(request: SipRequest, o: Options): CheckFailure | null {
-  return o.supportedUriSchemes.includes(request.uri.scheme) ? null : fail(416, "Unsupported URI Scheme");
+export function rfc3261_8_2_2_1(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
+  return (o.supportedUriSchemes ?? defaults.supportedUriSchemes).includes(request.uri.scheme)
+    ? null
+    : fail(416, "Unsupported URI Scheme");
 }
 
 function unsupportedTags(values: string[], supported: readonly string[]): string[] {
@@ -203,9 +196,12 @@ function unsupportedTags(values: string[], supported: readonly string[]): string
  * sent for a non-2xx response. These header fields MUST be ignored if they are present in
  * these requests." (RFC 4475 §3.3.5.)
  */
-export function rfc3261_8_2_2_3(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_8_2_2_3(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (request.method === "ACK" || request.method === "CANCEL") return null;
-  const unknown = unsupportedTags(listOf(request, "require"), o.supportedExtensions);
+  const unknown = unsupportedTags(
+    listOf(request, "require"),
+    o.supportedExtensions ?? defaults.supportedExtensions,
+  );
   return unknown.length === 0 ? null : fail(420, "Bad Extension", [["Unsupported", unknown.join(", ")]]);
 }
 
@@ -217,9 +213,12 @@ export function rfc3261_8_2_2_3(request: SipRequest, o: Options): CheckFailure |
  * MUST return a 420 (Bad Extension) response. The response MUST include an Unsupported
  * (Section 20.40) header field listing those option-tags the element did not understand."
  */
-export function rfc3261_16_3_5(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_16_3_5(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (request.method === "ACK" || request.method === "CANCEL") return null;
-  const unknown = unsupportedTags(listOf(request, "proxy-require"), o.supportedExtensions);
+  const unknown = unsupportedTags(
+    listOf(request, "proxy-require"),
+    o.supportedExtensions ?? defaults.supportedExtensions,
+  );
   return unknown.length === 0 ? null : fail(420, "Bad Extension", [["Unsupported", unknown.join(", ")]]);
 }
 
@@ -256,24 +255,23 @@ function mediaType(value: string): string {
  * the encodings understood by the UAS." (RFC 4475 §3.3.6.) Languages are not checked: a
  * body in any language is processed the same way here.
  */
-export function rfc3261_8_2_3(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_8_2_3(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (request.body.length === 0) return null;
   const disposition = request.headers.first("content-disposition");
   if (disposition !== undefined && /;\s*handling\s*=\s*optional\b/i.test(disposition)) return null;
   const contentType = request.headers.first("content-type");
   if (contentType === undefined) return fail(400, "Missing Content-Type");
-  const supported = o.supportedContentTypes.map((t) => t.toLowerCase());
-  if (!supported.includes(mediaType(contentType))) {
-    return fail(415, "Unsupported Media Type", [["Accept", o.supportedContentTypes.join(", ")]]);
+  const types = o.supportedContentTypes ?? defaults.supportedContentTypes;
+  if (!types.some((t) => t.toLowerCase() === mediaType(contentType))) {
+    return fail(415, "Unsupported Media Type", [["Accept", types.join(", ")]]);
   }
+  const encodings = o.supportedContentEncodings ?? defaults.supportedContentEncodings;
   const codings = unsupportedTags(
     listOf(request, "content-encoding").filter((c) => c.toLowerCase() !== "identity"),
-    o.supportedContentEncodings,
+    encodings,
   );
   if (codings.length > 0) {
-    return fail(415, "Unsupported Media Type", [
-      ["Accept-Encoding", o.supportedContentEncodings.join(", ") || "identity"],
-    ]);
+    return fail(415, "Unsupported Media Type", [["Accept-Encoding", encodings.join(", ") || "identity"]]);
   }
   return null;
 }
@@ -293,10 +291,10 @@ function accepts(range: string, type: string): boolean {
  * no Accept header field is present, the server SHOULD assume a default value of
  * application/sdp." (RFC 4475 §3.3.15 accepts only `text/nobodyKnowsThis`.)
  */
-export function rfc3261_21_4_7(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_21_4_7(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (request.method !== "INVITE" || !request.headers.has("accept")) return null;
   const ranges = listOf(request, "accept");
-  const acceptable = o.answerBodyTypes.some((type) =>
+  const acceptable = (o.answerBodyTypes ?? defaults.answerBodyTypes).some((type) =>
     ranges.some((range) => accepts(range, type.toLowerCase())),
   );
   return acceptable ? null : fail(406, "Not Acceptable");
@@ -309,7 +307,7 @@ export function rfc3261_21_4_7(request: SipRequest, o: Options): CheckFailure | 
  * §3.3.4: "A registrar would reject this request with a 400 Bad Request response, since the
  * To: header field is required to contain a SIP or SIPS URI as an AOR."
  */
-export function rfc3261_10_2(request: SipRequest, o: Options): CheckFailure | null {
+export function rfc3261_10_2(request: SipRequest, o: RequestCheckOptions = {}): CheckFailure | null {
   if (!o.registrar || request.method !== "REGISTER") return null;
   const scheme = request.headers.to().uri.scheme;
   return scheme === "sip" || scheme === "sips" ? null : fail(400, "To Must Be a SIP or SIPS URI");
