@@ -18,6 +18,8 @@ export interface BaresipOptions {
   listenAddress: string;
   /** The RTP port range, inclusive. */
   rtpPorts: readonly [number, number];
+  /** baresip quits by itself after this long, whatever happens to the test (default 60 s). */
+  maxLifetimeSeconds?: number;
 }
 
 /** One event baresip's ctrl_tcp module reports (`REGISTER_OK`, `CALL_ESTABLISHED`, `CALL_CLOSED` ...). */
@@ -61,6 +63,12 @@ export class Baresip {
     child.stdout?.on("data", (chunk) => this.record(String(chunk)));
     child.stderr?.on("data", (chunk) => this.record(String(chunk)));
     process.on("exit", this.killOnExit);
+    child.on("error", (error) => {
+      this.record(`[spawn] ${String(error)}\n`);
+      this.exited = true;
+      process.off("exit", this.killOnExit);
+      this.notify();
+    });
     child.on("exit", () => {
       this.exited = true;
       process.off("exit", this.killOnExit);
@@ -68,7 +76,11 @@ export class Baresip {
     });
   }
 
-  /** Starts baresip and connects to its control socket; it registers on its own. */
+  /**
+   * Starts baresip and connects to its control socket; it registers on its own. Events it reports
+   * before the control connection opens (often the first REGISTER_OK) are not seen: wait for a
+   * registration at the registrar instead.
+   */
   static async start(options: BaresipOptions, timeoutMs = 5_000): Promise<Baresip> {
     const sipPort = await freeUdpAndTcpPort(options.listenAddress);
     const controlPort = await freePort();
@@ -76,7 +88,10 @@ export class Baresip {
     writeFileSync(join(configDir, "config"), config(options, sipPort, controlPort));
     writeFileSync(join(configDir, "accounts"), `${accountLine(options)}\n`);
     writeFileSync(join(configDir, "contacts"), "");
-    const child = spawn("baresip", ["-4", "-s", "-n", options.netInterface, "-f", configDir], {
+    // -t: a phone orphaned by a test process killed by a signal still quits on its own.
+    const lifetime = String(options.maxLifetimeSeconds ?? 60);
+    const args = ["-4", "-s", "-t", lifetime, "-n", options.netInterface, "-f", configDir];
+    const child = spawn("baresip", args, {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const baresip = new Baresip(options, sipPort, child, configDir);
@@ -87,11 +102,6 @@ export class Baresip {
       throw new Error(`${options.name}: ${String(error)}\n${baresip.log()}`);
     }
     return baresip;
-  }
-
-  /** The SIP URI others reach this user agent at (its own listener). */
-  get contactHost(): string {
-    return `${this.options.listenAddress}:${this.sipPort}`;
   }
 
   /** What baresip printed, for assertion messages. */

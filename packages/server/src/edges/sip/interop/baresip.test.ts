@@ -131,6 +131,16 @@ describe("calls between two baresip phones", { timeout: 30_000 }, () => {
       assert.equal(side.remoteRtp?.address.startsWith("127."), true, `media stays on loopback: ${figures}`);
     }
 
+    // baresip reports RTP established when the first packet of the far side reaches it.
+    for (const phone of [caller, callee]) {
+      const reached = await phone.waitForEvent(
+        (e) => e.type === "CALL_RTPESTAB",
+        "RTP from the far side",
+        2_000,
+      );
+      assert.equal(reached.param, "audio");
+    }
+
     const hungUp = await caller.command("hangup");
     assert.ok(hungUp.ok, `hangup refused: ${hungUp.data}`);
     const callerClosed = await caller.waitForEvent((e) => e.type === "CALL_CLOSED", "closed call", 5_000);
