@@ -23,7 +23,12 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     await checkTcpPort("HTTP port", config.bindAddress, config.httpPort, "ZAQROS_HTTP_PORT"),
     await checkTcpPort("SIP port (TCP)", config.bindAddress, config.sipPort, "ZAQROS_SIP_PORT"),
     await checkUdpPort("SIP port (UDP)", config.bindAddress, config.sipPort, "ZAQROS_SIP_PORT"),
-    await checkTcpPort("SIP port (TLS)", config.bindAddress, config.sipTlsPort ?? config.sipPort + 1, "ZAQROS_SIP_TLS_PORT"),
+    await checkTcpPort(
+      "SIP port (TLS)",
+      config.bindAddress,
+      config.sipTlsPort ?? config.sipPort + 1,
+      "ZAQROS_SIP_TLS_PORT",
+    ),
     checkPublicHost(config.publicHost),
   ];
 }
