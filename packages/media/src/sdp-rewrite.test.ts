@@ -115,7 +115,7 @@ describe("rewriteSdp", () => {
       [],
     );
     assert.ok(!rewritten.some((line) => line.includes("192.168.1.20") || line.includes("198.51.100.7")));
-    assert.ok(rewritten.includes("o=alice 2890844526 2890844527 IN IP4 203.0.113.5"));
+    assert.ok(rewritten.includes("o=- 2890844526 2890844527 IN IP4 203.0.113.5"));
   });
 
   test("when an offer is rewritten, then codecs, bandwidth, crypto, direction and unknown attributes are kept", () => {
@@ -147,7 +147,7 @@ describe("rewriteSdp", () => {
     );
     assert.deepEqual(out, [
       "v=0",
-      "o=bob 1 1 IN IP4 203.0.113.5",
+      "o=- 1 1 IN IP4 203.0.113.5",
       "s=-",
       "c=IN IP4 203.0.113.5",
       "t=0 0",
@@ -175,11 +175,34 @@ describe("rewriteSdp", () => {
     );
     assert.ok(out.includes("c=IN IP6 2001:db8::5"));
     assert.ok(out.includes("a=rtcp:20001 IN IP6 2001:db8::5"));
-    assert.ok(out.includes("o=alice 2890844526 2890844527 IN IP6 2001:db8::5"));
+    assert.ok(out.includes("o=- 2890844526 2890844527 IN IP6 2001:db8::5"));
   });
 
   test("when replaceOrigin is off, then the o= line is passed on as it came", () => {
     const out = rewriteSdp(readSdp(PHONE_OFFER).session, { ...RELAY, replaceOrigin: false, ports: [] });
     assert.ok(lines(out).includes("o=alice 2890844526 2890844527 IN IP4 192.168.1.20"));
+  });
+
+  test("when a phone's SDP names its user and software, then the other leg sees none of it", () => {
+    const softphone = [
+      "v=0",
+      "o=zq27686730 1 2 IN IP4 127.0.0.1",
+      "s=zq27686730 calls",
+      "c=IN IP4 127.0.0.1",
+      "t=0 0",
+      "a=tool:baresip 1.0.0",
+      "m=audio 33980 RTP/AVP 0",
+      "a=ssrc:3735928559 cname:sip:zq27686730@127.0.0.1:33979",
+      "a=ssrc-group:FID 3735928559 1",
+      "a=sendrecv",
+      "",
+    ].join("\r\n");
+    const out = rewriteSdp(readSdp(softphone).session, { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }] });
+    assert.ok(!out.includes("zq27686730"), out);
+    assert.ok(!out.includes("baresip"), out);
+    assert.ok(!out.includes("a=ssrc"), out);
+    assert.ok(lines(out).includes("o=- 1 2 IN IP4 203.0.113.5"));
+    assert.ok(lines(out).includes("s=-"));
+    assert.ok(lines(out).includes("a=sendrecv"), "media attributes stay");
   });
 });

@@ -30,10 +30,7 @@ const HOLD_ADDRESSES = new Set(["0.0.0.0", "::"]);
 export function rewriteSdp(session: SessionDescription, plan: SdpRewrite): string {
   const out = structuredClone(session);
   const connection = { version: plan.ipVersion, ip: plan.address };
-  if (plan.replaceOrigin && out.origin !== undefined) {
-    out.origin.ipVer = plan.ipVersion;
-    out.origin.address = plan.address;
-  }
+  if (plan.replaceOrigin) hideOrigin(out, plan);
   if (out.connection !== undefined && !HOLD_ADDRESSES.has(out.connection.ip))
     out.connection = { ...connection };
   removeIce(out);
@@ -58,6 +55,34 @@ export function rewriteSdp(session: SessionDescription, plan: SdpRewrite): strin
     }
   });
   return write(out);
+}
+
+/**
+ * Topology hiding for SDP: nothing that names the phone, its user or its software reaches the
+ * other leg. The origin line gets the relay's address and no user name, the session name goes,
+ * `a=tool` goes, and `a=ssrc` lines go (their `cname` is often `user@host` of the phone).
+ *
+ * @remarks RFC 4566 §5.2: the o= username "is the user's login on the originating host, or it is
+ * "-" if the originating host does not support the concept of user IDs"; §5.3: "If a session has
+ * no meaningful name, the value "s= " SHOULD be used". RFC 5576 §6.1 ties the SSRC `cname` to the
+ * RTCP CNAME, which RFC 3550 §6.5.1 suggests be "user@host".
+ */
+function hideOrigin(out: SessionDescription, plan: SdpRewrite): void {
+  if (out.origin !== undefined) {
+    out.origin.ipVer = plan.ipVersion;
+    out.origin.address = plan.address;
+    out.origin.username = "-";
+  }
+  out.name = "-";
+  if (out.invalid !== undefined)
+    out.invalid = out.invalid.filter((attribute) => !/^tool:/i.test(attribute.value));
+  for (const media of out.media) {
+    media.ssrcs = undefined;
+    media.ssrcGroups = undefined;
+    if (media.invalid !== undefined) {
+      media.invalid = media.invalid.filter((attribute) => !/^tool:/i.test(attribute.value));
+    }
+  }
 }
 
 function removeIce(target: SessionDescription | MediaDescription): void {

@@ -348,8 +348,8 @@ export class SipStack {
         ["rport", null],
       ]),
     };
-    if (this.#stamped.has(request)) request.headers.replaceFirstValue("via", formatVia(via));
-    else request.headers.prepend("via", formatVia(via));
+    if (this.#stamped.has(request)) request.headers.replaceFirstValue("Via", formatVia(via));
+    else request.headers.prepend("Via", formatVia(via));
     this.#stamped.add(request);
     this.#ownSentBy.add(sentByKey(via));
   }

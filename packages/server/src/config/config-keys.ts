@@ -99,7 +99,7 @@ export const CONFIG_KEYS = {
       .regex(/^(SHA-256|MD5)(,(SHA-256|MD5))?$/, "must be SHA-256,MD5 or MD5,SHA-256 or one of them")
       .transform((text) => text.split(",") as Array<"SHA-256" | "MD5">),
     "SHA-256,MD5",
-    "Digest challenges offered to phones, in order; put MD5 first for phones that read only the first challenge.",
+    "Digest challenges offered to phones, in order. Some phones read only the first challenge (SIPp: put MD5 first); some give up when any challenge is SHA-256 (baresip 1.0: MD5 alone).",
   ),
   nodeId: key(
     "ZAQROS_NODE_ID",

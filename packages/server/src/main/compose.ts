@@ -29,6 +29,7 @@ import type { RegistrarPolicy } from "../domains/registrations/registrations.typ
 import { CarriersRepository } from "../domains/routing/carriers.repository.ts";
 import { CarriersService } from "../domains/routing/carriers.service.ts";
 import { buildHttpApp } from "../edges/http/app.ts";
+import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge } from "../edges/sip/sip-edge.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 
@@ -168,6 +169,13 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     logger,
     services,
     media,
+    billing: new CallBilling({
+      accounts: services.accounts,
+      rating: services.rating,
+      credit: services.creditControl,
+      cdrs: services.cdrs,
+      nodeId: config.nodeId,
+    }),
   });
   media.onTeardown((event) => {
     logger.info({ callId: event.callId, reason: event.reason }, "media ended the call");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { MediaControl } from "@zaqros/media";
 import {
   type Clock,
@@ -21,10 +22,11 @@ import type { NumbersService } from "../../domains/numbers/numbers.service.ts";
 import type { RegistrationsService } from "../../domains/registrations/registrations.service.ts";
 import type { CarriersService } from "../../domains/routing/carriers.service.ts";
 import type { Logger } from "../../logging/logger.ts";
-import { type AuthoriseCredit, admitCall } from "./admission/admit-call.ts";
+import { admitCall } from "./admission/admit-call.ts";
 import { Call, type CallTimers, type LegSide } from "./b2bua/call.ts";
 import type { CallRecord } from "./b2bua/call-record.ts";
 import { ALLOW } from "./b2bua/leg-request.ts";
+import type { CallBilling } from "./call-billing.ts";
 import { DigestGate } from "./digest-gate.ts";
 import { handleRegister } from "./registrar.ts";
 
@@ -50,18 +52,24 @@ export interface SipEdgeOptions {
     numbers: NumbersService;
   };
   media: MediaControl;
-  authoriseCredit?: AuthoriseCredit;
+  /** Real-time charging; without it calls are free and unlimited (tests of signalling alone). */
+  billing?: CallBilling;
   /** Called once per finished call attempt, answered or not; billing writes the CDR. */
   onCallEnded?: (record: CallRecord) => void | Promise<void>;
   timers?: Partial<CallTimers>;
   /** How often carriers are probed with OPTIONS; 0 turns probing off. */
   carrierProbeIntervalMs?: number;
   clock?: Clock;
+  /** Wall clock for call records; default the system's. */
+  now?: () => Date;
   /** RFC 3261 timer values (T1, T2, T4 ...); tests shorten them. */
   sipTimers?: Partial<TimerValues>;
 }
 
 const DEFAULT_TIMERS: CallTimers = { noAnswerMs: 60_000, carrierSetupMs: 5_000 };
+/** How long before its covered time runs out a call asks billing for more. */
+const EXTEND_LEAD_MS = 10_000;
+const HEARTBEAT_MS = 15_000;
 
 /**
  * The SIP edge: the registrar, call admission and the B2BUA on one SIP stack. It receives every
@@ -76,6 +84,8 @@ export class SipEdge {
   private readonly timers: CallTimers;
   private endpoints: LocalEndpoint[] = [];
   private probeTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private readonly creditTimers = new Map<string, TimerHandle>();
   private readonly pendingRecords = new Set<Promise<void>>();
   private readonly log: Logger;
 
@@ -118,6 +128,13 @@ export class SipEdge {
 
   /** Starts listening; resolves with the bound endpoints (ports resolved when 0 was asked). */
   async start(): Promise<LocalEndpoint[]> {
+    const billing = this.options.billing;
+    if (billing) {
+      const recovered = await billing.recoverOrphans();
+      if (recovered > 0)
+        this.log.warn({ recovered }, "closed and charged calls a previous run left in progress");
+      this.scheduleHeartbeat(billing);
+    }
     this.endpoints = await this.stack.listen();
     const interval = this.options.carrierProbeIntervalMs ?? 30_000;
     if (interval > 0) this.scheduleProbe(interval);
@@ -131,6 +148,7 @@ export class SipEdge {
   /** Hangs up every call, waits for their records, and closes the stack. */
   async stop(): Promise<void> {
     if (this.probeTimer) this.stack.clock.clearTimeout(this.probeTimer);
+    if (this.heartbeatTimer) this.stack.clock.clearTimeout(this.heartbeatTimer);
     for (const call of [...this.calls]) call.hangup("system-shutdown");
     await new Promise((resolve) => setTimeout(resolve, 50));
     await Promise.allSettled([...this.pendingRecords]);
@@ -213,10 +231,12 @@ export class SipEdge {
     transaction: ServerTransaction,
     origin: ReceivedFrom,
   ): Promise<void> {
+    const callId = randomUUID();
+    const billing = this.options.billing;
     const result = await admitCall(request, origin, {
       gate: this.gate,
       ...this.options.services,
-      ...(this.options.authoriseCredit ? { authoriseCredit: this.options.authoriseCredit } : {}),
+      ...(billing ? { authoriseCredit: (call) => billing.authorise({ callId, ...call }) } : {}),
     });
     if (!result.admitted) {
       this.stack.respond(transaction, result.response);
@@ -230,15 +250,17 @@ export class SipEdge {
       port: origin.source.port,
       ...(origin.source.connectionId ? { connectionId: origin.source.connectionId } : {}),
     };
-    const call = new Call(request, transaction, result.admission, aTarget, {
+    const call = new Call(callId, request, transaction, result.admission, aTarget, {
       stack: this.stack,
       media: this.options.media,
       logger: this.log,
       domain: this.options.sipDomain,
       contactFor: (protocol) => this.contactFor(protocol),
       timers: this.timers,
+      now: this.options.now ?? (() => new Date()),
       bindDialog: (callId, localTag, bound, side) =>
         this.byDialog.set(dialogKey(callId, localTag), { call: bound, side }),
+      answered: (answered) => this.onAnswered(answered),
       ended: (ended, record) => this.onEnded(ended, record),
     });
     this.calls.add(call);
@@ -262,13 +284,65 @@ export class SipEdge {
     for (const call of this.calls) if (call.id === callId) call.setLimit(totalSeconds);
   }
 
+  private onAnswered(call: Call): void {
+    const billing = this.options.billing;
+    if (!billing || !call.admission.creditHandle || !call.answeredAt) return;
+    void billing
+      .answered(call.id, call.answeredAt)
+      .catch((error) => this.log.error({ err: error }, "answer not recorded"));
+    const covered = call.admission.maxDurationSeconds;
+    if (covered !== undefined) this.scheduleExtension(call, covered, billing);
+  }
+
+  /**
+   * Keeps credit ahead of the talk time: shortly before the covered seconds run out, billing holds
+   * the next slice and the call's limit moves; when nothing more can be held the limit stays, and
+   * the call is cut at the second the money ends.
+   */
+  private scheduleExtension(call: Call, coveredSeconds: number, billing: CallBilling): void {
+    const due = call.answeredOnClock + coveredSeconds * 1000 - EXTEND_LEAD_MS - this.stack.clock.now();
+    const timer = this.stack.clock.setTimeout(
+      async () => {
+        this.creditTimers.delete(call.id);
+        if (call.state !== "answered") return;
+        try {
+          const more = await billing.extend(call.id);
+          if (more === undefined || call.state !== "answered") return;
+          call.setLimit(more);
+          this.scheduleExtension(call, more, billing);
+        } catch (error) {
+          this.log.error(
+            { err: error, callId: call.id },
+            "credit not extended; the call ends when its covered time does",
+          );
+        }
+      },
+      Math.max(0, due),
+    );
+    this.creditTimers.set(call.id, timer);
+  }
+
+  private scheduleHeartbeat(billing: CallBilling): void {
+    this.heartbeatTimer = this.stack.clock.setTimeout(() => {
+      const ids = [...this.calls].filter((c) => c.admission.creditHandle).map((c) => c.id);
+      const beat = ids.length > 0 ? billing.heartbeat(ids) : Promise.resolve(0);
+      void beat
+        .catch((error) => this.log.error({ err: error }, "heartbeat failed"))
+        .finally(() => this.scheduleHeartbeat(billing));
+    }, HEARTBEAT_MS);
+  }
+
   private onEnded(call: Call, record: CallRecord): void {
     this.calls.delete(call);
+    const creditTimer = this.creditTimers.get(call.id);
+    if (creditTimer) this.stack.clock.clearTimeout(creditTimer);
+    this.creditTimers.delete(call.id);
     for (const [key, value] of this.byDialog) if (value.call === call) this.byDialog.delete(key);
     const hook = this.options.onCallEnded;
-    if (!hook) return;
+    const billing = this.options.billing;
     const pending = Promise.resolve()
-      .then(() => hook(record))
+      .then(() => billing?.finish(record))
+      .then(() => hook?.(record))
       .catch((error) => this.log.error({ err: error, callId: record.id }, "call record not written"))
       .finally(() => this.pendingRecords.delete(pending));
     this.pendingRecords.add(pending);

@@ -11,6 +11,10 @@ export const SIP_STATUS_BY_CODE: Partial<
   "ROUTING.INVALID_NUMBER": [484, "Address Incomplete"],
   "ROUTING.NO_ROUTE": [404, "No Route To Destination"],
   "NUMBER.NOT_FOUND": [404, "Number Not Found"],
+  "BILLING.INSUFFICIENT_FUNDS": [402, "Insufficient Funds"],
+  "BILLING.CURRENCY_MISMATCH": [403, "Rate Plan Currency Mismatch"],
+  "RATING.NO_PLAN": [403, "No Rate Plan"],
+  "RATING.NO_RATE": [403, "Destination Not In Rate Plan"],
 };
 
 export function sipStatusFor(code: string): readonly [number, string] {

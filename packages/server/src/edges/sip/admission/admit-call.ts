@@ -26,7 +26,9 @@ export interface CreditDecision {
 /** Billing's side of admission; throws a DomainError (BILLING.INSUFFICIENT_FUNDS) to refuse. */
 export type AuthoriseCredit = (call: {
   accountId: string;
+  deviceId: string | undefined;
   direction: CallDirection;
+  source: string;
   destination: string;
   target: CallTarget;
 }) => Promise<CreditDecision>;
@@ -64,8 +66,8 @@ export async function admitCall(
     const caller = await identifyCaller(invite, origin, deps);
     const destination = await normaliseDestination(invite, caller, deps);
     const routed = await routeCall(destination, caller, deps);
-    const credit = await authoriseCredit(routed, destination, deps);
     const source = await callerNumber(invite, caller, deps);
+    const credit = await authoriseCredit(routed, caller, source, destination, deps);
     const admission: Admission = {
       caller,
       direction: routed.direction,
@@ -150,13 +152,17 @@ async function routeCall(
 
 async function authoriseCredit(
   routed: { direction: CallDirection; billedAccountId: string; target: CallTarget },
+  caller: CallingParty,
+  source: string,
   destination: string,
   deps: AdmissionDeps,
 ): Promise<{ maxDurationSeconds: number | undefined; handle: string | undefined }> {
   if (!deps.authoriseCredit) return { maxDurationSeconds: undefined, handle: undefined };
   return deps.authoriseCredit({
     accountId: routed.billedAccountId,
+    deviceId: caller.kind === "device" ? caller.deviceId : undefined,
     direction: routed.direction,
+    source,
     destination,
     target: routed.target,
   });

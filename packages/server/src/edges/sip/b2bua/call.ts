@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { MediaControl } from "@zaqros/media";
 import {
   answerChallenge,
@@ -53,8 +52,12 @@ export interface CallDeps {
   /** Our Contact for a leg over the given transport. */
   contactFor(protocol: RequestTarget["protocol"]): NameAddr;
   timers: CallTimers;
+  /** Wall-clock time for the call record (the stack clock is monotonic and drives timers only). */
+  now: () => Date;
   /** Tells the registry which dialog ids belong to the call. */
   bindDialog(callId: string, localTag: string, call: Call, side: LegSide): void;
+  /** The callee answered; talk time (and the charge) runs from `call.answeredAt`. */
+  answered(call: Call): void;
   ended(call: Call, record: CallRecord): void;
 }
 
@@ -78,10 +81,11 @@ const CARRIER_FAILOVER = (status: number) => status === 408 || (status >= 500 &&
  * the relay.
  */
 export class Call {
-  readonly id = randomUUID();
   state: CallState = "routing";
   readonly startedAt: Date;
   answeredAt: Date | undefined;
+  /** The stack clock's reading at the answer: timers count talk time from it. */
+  answeredOnClock = 0;
   private aLeg: Leg | undefined;
   private bLeg: Leg | undefined;
   private readonly aTag = generateTag();
@@ -99,13 +103,14 @@ export class Call {
   private readonly log: Logger;
 
   constructor(
+    readonly id: string,
     readonly invite: SipRequest,
     readonly inviteTransaction: ServerTransaction,
     readonly admission: Admission,
     private readonly aTarget: RequestTarget,
     private readonly deps: CallDeps,
   ) {
-    this.startedAt = new Date(deps.stack.clock.now());
+    this.startedAt = deps.now();
     this.log = deps.logger.child({ callId: this.id, accountId: admission.billedAccountId });
   }
 
@@ -340,7 +345,8 @@ export class Call {
     if (attempt.setupTimer) this.deps.stack.clock.clearTimeout(attempt.setupTimer);
     this.answeredAttempt = attempt;
     this.state = "answered";
-    this.answeredAt = new Date(this.deps.stack.clock.now());
+    this.answeredAt = this.deps.now();
+    this.answeredOnClock = this.deps.stack.clock.now();
     if (this.noAnswerTimer) this.deps.stack.clock.clearTimeout(this.noAnswerTimer);
     this.bLeg = leg;
     this.deps.bindDialog(leg.callId, leg.localTag, this, "b");
@@ -360,6 +366,7 @@ export class Call {
     }
     if (this.state !== "answered") return;
     this.respondA(200, "OK", this.sdpForA);
+    this.deps.answered(this);
     const limit = this.admission.maxDurationSeconds;
     if (limit !== undefined) {
       this.limitTimer = this.deps.stack.clock.setTimeout(() => this.hangup("system-credit"), limit * 1000);
@@ -371,7 +378,7 @@ export class Call {
   setLimit(totalSeconds: number): void {
     if (this.state !== "answered" || !this.answeredAt) return;
     if (this.limitTimer) this.deps.stack.clock.clearTimeout(this.limitTimer);
-    const remaining = this.answeredAt.getTime() + totalSeconds * 1000 - this.deps.stack.clock.now();
+    const remaining = this.answeredOnClock + totalSeconds * 1000 - this.deps.stack.clock.now();
     this.limitTimer = this.deps.stack.clock.setTimeout(
       () => this.hangup("system-credit"),
       Math.max(0, remaining),
@@ -554,7 +561,7 @@ export class Call {
     this.finalStatus = this.answeredAt ? 200 : status;
     for (const timer of [this.noAnswerTimer, this.limitTimer])
       if (timer) this.deps.stack.clock.clearTimeout(timer);
-    const endedAt = new Date(this.deps.stack.clock.now());
+    const endedAt = this.deps.now();
     const release = this.mediaAllocated ? this.deps.media.release(this.id) : Promise.resolve(undefined);
     void release
       .catch(() => undefined)
