@@ -20,6 +20,9 @@ export interface SippOptions {
   auth?: { username: string; password: string };
   variables?: Record<string, string>;
   calls?: number;
+  /** Calls started per second (-r) and the most at once (-l). */
+  rate?: number;
+  limit?: number;
   /** How long the scenario's <pause/> lasts, in milliseconds. */
   pauseMs?: number;
   timeoutSeconds?: number;
@@ -54,6 +57,8 @@ export function runSipp(options: SippOptions): { done: Promise<SippRun>; kill: (
     `/tmp/sipp-${process.pid}-${options.localPort}-errors.log`,
   ];
   if (options.service) args.push("-s", options.service);
+  if (options.rate !== undefined) args.push("-r", String(options.rate));
+  if (options.limit !== undefined) args.push("-l", String(options.limit));
   if (options.pauseMs !== undefined) args.push("-d", String(options.pauseMs));
   if (options.auth) args.push("-au", options.auth.username, "-ap", options.auth.password);
   for (const [name, value] of Object.entries(options.variables ?? {})) args.push("-set", name, value);

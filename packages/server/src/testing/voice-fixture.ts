@@ -3,6 +3,7 @@ import { RtpRelay } from "@zaqros/media";
 import type { DialectName } from "../db/connection.ts";
 import { createTestDatabase, type TestDatabase } from "../db/testing/dialects.ts";
 import type { CallRecord } from "../edges/sip/b2bua/call-record.ts";
+import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge, type SipEdgeOptions } from "../edges/sip/sip-edge.ts";
 import { createLogger } from "../logging/logger.ts";
 import { composeServices, type Services } from "../main/compose.ts";
@@ -33,6 +34,7 @@ let rtpBase = 30000 + (process.pid % 50) * 400;
 export async function startVoiceFixture(
   dialect: DialectName = "sqlite",
   overrides: Partial<SipEdgeOptions> = {},
+  options: { billing?: boolean } = {},
 ): Promise<VoiceFixture> {
   const database = await createTestDatabase(dialect);
   const services = composeServices(database.db, { sipDomain: DOMAIN });
@@ -64,6 +66,17 @@ export async function startVoiceFixture(
     onCallEnded: (record) => {
       records.push(record);
     },
+    ...(options.billing
+      ? {
+          billing: new CallBilling({
+            accounts: services.accounts,
+            rating: services.rating,
+            credit: services.creditControl,
+            cdrs: services.cdrs,
+            nodeId: "test-node",
+          }),
+        }
+      : {}),
     ...overrides,
   });
   await edge.start();
