@@ -69,7 +69,7 @@ export interface SipEdgeOptions {
 const DEFAULT_TIMERS: CallTimers = { noAnswerMs: 60_000, carrierSetupMs: 5_000 };
 /** How long before its covered time runs out a call asks billing for more. */
 const EXTEND_LEAD_MS = 10_000;
-const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 5_000;
 
 /**
  * The SIP edge: the registrar, call admission and the B2BUA on one SIP stack. It receives every
