@@ -108,6 +108,44 @@ export class CallBilling {
     await this.writeFreeCdr(record);
   }
 
+  /**
+   * Records a customer's call refused at admission (no credit, no route, a number that cannot be
+   * called): every attempt leaves a CDR, at no cost.
+   */
+  async recordRefusal(attempt: {
+    callId: string;
+    accountId: string;
+    deviceId: string;
+    source: string;
+    destination: string;
+    sipStatus: number;
+  }): Promise<void> {
+    const account = await this.deps.accounts.get(attempt.accountId);
+    const at = this.now().toISOString();
+    await this.deps.cdrs.record({
+      id: randomUUID(),
+      callId: attempt.callId,
+      accountId: attempt.accountId,
+      deviceId: attempt.deviceId,
+      direction: "outbound",
+      source: account.callerId ?? attempt.source,
+      destination: attempt.destination,
+      startedAt: at,
+      answeredAt: null,
+      endedAt: at,
+      durationSeconds: 0,
+      billedSeconds: 0,
+      cost: 0,
+      currency: account.currency,
+      carrierId: null,
+      sipStatus: attempt.sipStatus,
+      hangupBy: attempt.sipStatus === 402 ? "system-credit" : "system-error",
+      nodeId: this.deps.nodeId,
+      planId: null,
+      ratePrefix: null,
+    });
+  }
+
   /** Closes calls this node left in progress when it died: charged once, up to their last heartbeat. */
   async recoverOrphans(): Promise<number> {
     return (await this.deps.credit.recoverOrphans(this.deps.nodeId)).length;

@@ -240,6 +240,19 @@ export class SipEdge {
     });
     if (!result.admitted) {
       this.stack.respond(transaction, result.response);
+      if (billing && result.attempt) {
+        const attempt = result.attempt;
+        await billing
+          .recordRefusal({
+            callId,
+            accountId: attempt.accountId,
+            deviceId: attempt.deviceId,
+            source: attempt.username,
+            destination: attempt.dialled.slice(0, 32),
+            sipStatus: result.response.status,
+          })
+          .catch((error) => this.log.error({ err: error }, "refused call not recorded"));
+      }
       return;
     }
     if (transaction.terminated || transaction.finalResponseSent) return;

@@ -34,4 +34,10 @@ export interface Admission {
 
 export type AdmissionResult =
   | { admitted: true; admission: Admission }
-  | { admitted: false; response: SipResponse; reason: string };
+  | {
+      admitted: false;
+      response: SipResponse;
+      reason: string;
+      /** Set when the caller was a known device: the refusal still leaves a CDR. */
+      attempt?: { accountId: string; deviceId: string; username: string; dialled: string } | undefined;
+    };

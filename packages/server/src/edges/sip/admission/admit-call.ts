@@ -17,6 +17,15 @@ import type {
   CallTarget,
 } from "./admission.types.ts";
 
+/** A customer's call refused after the customer was identified: it still gets a CDR. */
+export interface RefusedAttempt {
+  accountId: string;
+  deviceId: string;
+  username: string;
+  /** What the customer dialled: E.164 once read, else as dialled. */
+  dialled: string;
+}
+
 /** What billing answers when asked whether a call may start. */
 export interface CreditDecision {
   maxDurationSeconds: number | undefined;
@@ -62,9 +71,19 @@ export async function admitCall(
   origin: ReceivedFrom,
   deps: AdmissionDeps,
 ): Promise<AdmissionResult> {
+  let attempt: RefusedAttempt | undefined;
   try {
     const caller = await identifyCaller(invite, origin, deps);
+    if (caller.kind === "device") {
+      attempt = {
+        accountId: caller.accountId,
+        deviceId: caller.deviceId,
+        username: caller.username,
+        dialled: userOf(invite.uri) ?? "",
+      };
+    }
     const destination = await normaliseDestination(invite, caller, deps);
+    if (attempt) attempt.dialled = destination;
     const routed = await routeCall(destination, caller, deps);
     const source = await callerNumber(invite, caller, deps);
     const credit = await authoriseCredit(routed, caller, source, destination, deps);
@@ -86,11 +105,17 @@ export async function admitCall(
         admitted: false,
         reason: error.reasonPhrase,
         response: error.response ?? createResponse(invite, error.status, error.reasonPhrase),
+        attempt,
       };
     }
     if (error instanceof DomainError) {
       const [status, reason] = sipStatusFor(error.code);
-      return { admitted: false, reason: error.code, response: createResponse(invite, status, reason) };
+      return {
+        admitted: false,
+        reason: error.code,
+        response: createResponse(invite, status, reason),
+        attempt,
+      };
     }
     throw error;
   }

@@ -128,8 +128,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await fx.services.ledger.balance(account.id)).balance, 0);
     });
 
-    test("when the balance is zero, then the call is refused with 402", async () => {
-      const { device } = await customer("uk-1-1", "0");
+    test("when the balance is zero, then the call is refused with 402 and the attempt still leaves a CDR", async () => {
+      const { account, device } = await customer("uk-1-1", "0");
       const phone = await runSipp({
         scenario: "call-device-expect-402.xml",
         remote: `${ZAQROS_IP}:${fx.sipPort}`,
@@ -140,6 +140,16 @@ for (const dialect of DIALECTS) {
         variables: { user: device.username },
       }).done;
       assert.equal(phone.code, 0, phone.stdout.slice(-1500));
+      const { items } = await fx.services.cdrs.list({
+        from: new Date(Date.now() - 3600_000),
+        to: new Date(Date.now() + 60_000),
+        accountId: account.id,
+      });
+      assert.equal(items.length, 1);
+      assert.equal(items[0]?.sipStatus, 402);
+      assert.equal(items[0]?.cost, 0);
+      assert.equal(items[0]?.destination, "+442079460958");
+      assert.equal(items[0]?.hangupBy, "system-credit");
     });
 
     test("when ten calls start at once on a small balance, then together they never spend more than it plus one increment each", async () => {
