@@ -9,6 +9,7 @@ import {
   type SipResponse,
   verifyRequestCredentials,
 } from "@zaqros/sip";
+import type { DeviceCredentials } from "../../domains/devices/devices.types.ts";
 
 /** The device whose credentials a request proved. */
 export interface AuthenticatedDevice {
@@ -19,17 +20,7 @@ export interface AuthenticatedDevice {
 
 /** What the SIP edge needs from the devices domain. */
 export interface CredentialSource {
-  credentials(username: string): Promise<
-    | {
-        deviceId: string;
-        accountId: string;
-        username: string;
-        realm: string;
-        ha1Md5: string;
-        ha1Sha256: string;
-      }
-    | undefined
-  >;
+  credentials(username: string): Promise<DeviceCredentials | undefined>;
 }
 
 export type GateOutcome =

@@ -8,6 +8,7 @@ import { connect } from "node:tls";
 import { parseMessage } from "@zaqros/sip";
 import { loadOrCreateCertificate } from "../../config/tls-certificate.ts";
 import { freePort } from "../../testing/free-port.ts";
+import { rawReply } from "../../testing/raw-sip-reply.ts";
 import { CARRIER_A_IP, CARRIER_B_IP, startVoiceFixture, ZAQROS_IP } from "../../testing/voice-fixture.ts";
 
 test("when a phone connects over TLS, then Zaqros answers SIP on the TLS port with its certificate", async () => {
@@ -56,18 +57,8 @@ async function optionsResponder(ip: string, port: number) {
   await new Promise<void>((resolve) => socket.bind(port, ip, resolve));
   socket.on("message", (bytes, rinfo) => {
     const request = parseMessage(bytes);
-    const lines = [
-      "SIP/2.0 200 OK",
-      ...request.headers.getRaw("via").map((v) => `Via: ${v}`),
-      `From: ${request.headers.first("from")}`,
-      `To: ${request.headers.first("to")};tag=up`,
-      `Call-ID: ${request.headers.first("call-id")}`,
-      `CSeq: ${request.headers.first("cseq")}`,
-      "Content-Length: 0",
-      "",
-      "",
-    ];
-    socket.send(lines.join("\r\n"), rinfo.port, rinfo.address);
+    if (request.kind !== "request") return;
+    socket.send(rawReply(request, 200, "OK", "up"), rinfo.port, rinfo.address);
   });
   return socket;
 }

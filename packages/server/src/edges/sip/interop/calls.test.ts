@@ -3,6 +3,7 @@ import { createSocket } from "node:dgram";
 import { after, before, describe, test } from "node:test";
 import { parseMessage } from "@zaqros/sip";
 import { freePort } from "../../../testing/free-port.ts";
+import { rawReply } from "../../../testing/raw-sip-reply.ts";
 import { runSipp } from "../../../testing/sipp.ts";
 import {
   CARRIER_A_IP,
@@ -169,18 +170,8 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
     const received = new Promise<Buffer>((resolve) => {
       socket.once("message", (bytes, rinfo) => {
         const invite = parseMessage(bytes);
-        const busy = [
-          "SIP/2.0 486 Busy Here",
-          ...invite.headers.getRaw("via").map((v) => `Via: ${v}`),
-          `From: ${invite.headers.first("from")}`,
-          `To: ${invite.headers.first("to")};tag=busy1`,
-          `Call-ID: ${invite.headers.first("call-id")}`,
-          `CSeq: ${invite.headers.first("cseq")}`,
-          "Content-Length: 0",
-          "",
-          "",
-        ].join("\r\n");
-        socket.send(busy, rinfo.port, rinfo.address);
+        if (invite.kind === "request")
+          socket.send(rawReply(invite, 486, "Busy Here", "busy1"), rinfo.port, rinfo.address);
         resolve(bytes);
       });
     });
