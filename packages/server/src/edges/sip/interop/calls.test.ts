@@ -98,6 +98,43 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
     assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
   });
 
+  test("when a phone asks for a registration shorter than the minimum, then it gets 423 with Min-Expires", async () => {
+    const run = await runSipp({
+      scenario: "register-too-brief.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: await freePort(),
+      service: device.username,
+      auth: device,
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+  });
+
+  test("when a phone unregisters with Contact: * and Expires: 0, then none of its bindings is left", async () => {
+    const credentials = await fx.services.devices.credentials(device.username);
+    const phonePort = await freePort();
+    const registered = await runSipp({
+      scenario: "register.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: phonePort,
+      service: device.username,
+      auth: device,
+    }).done;
+    assert.equal(registered.code, 0);
+    assert.ok((await fx.services.registrations.contactsForAccount(credentials!.accountId)).length > 0);
+    const run = await runSipp({
+      scenario: "unregister-all.xml",
+      remote: zaqros(),
+      localIp: PHONE_IP,
+      localPort: phonePort,
+      service: device.username,
+      auth: device,
+    }).done;
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+    assert.deepEqual(await fx.services.registrations.bindingsForDevice(credentials!.deviceId), []);
+  });
+
   test("when a phone calls abroad and hangs up, then the cheapest carrier answers and the call record says so", async () => {
     const before = fx.records.length;
     const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-answer.xml");
