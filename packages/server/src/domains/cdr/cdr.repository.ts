@@ -1,10 +1,54 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from "kysely";
 import type { CdrsTable, Database } from "../../db/schema.ts";
-import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
+import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
 import type { Cdr, HangupBy } from "./cdr.types.ts";
 
-// Twenty values a row: under SQLite's 32,766 and PostgreSQL's 65,535 parameters a statement.
+// Twenty values a row: under SQLite's 32,766 parameters a statement.
 const INSERT_BATCH = 1_000;
+// On PostgreSQL each column is one array parameter, so a statement can take many more rows.
+const ARRAY_BATCH = 10_000;
+
+/** Every column with its PostgreSQL type, in the order the batched inserts list them. */
+const COLUMNS = [
+  ["id", "text"],
+  ["call_id", "text"],
+  ["account_id", "text"],
+  ["device_id", "text"],
+  ["direction", "text"],
+  ["source", "text"],
+  ["destination", "text"],
+  ["started_at", "timestamptz"],
+  ["answered_at", "timestamptz"],
+  ["ended_at", "timestamptz"],
+  ["duration_seconds", "integer"],
+  ["billed_seconds", "integer"],
+  ["cost", "bigint"],
+  ["currency", "text"],
+  ["carrier_id", "text"],
+  ["sip_status", "integer"],
+  ["hangup_by", "text"],
+  ["node_id", "text"],
+  ["plan_id", "text"],
+  ["rate_prefix", "text"],
+] as const satisfies ReadonlyArray<readonly [keyof CdrsTable, string]>;
+
+const COLUMN_LIST = COLUMNS.map(([name]) => name).join(", ");
+
+const UNNEST_INSERT = `insert into cdrs (${COLUMN_LIST}) select * from unnest(${COLUMNS.map(
+  ([, type], i) => `$${i + 1}::${type}[]`,
+).join(", ")})`;
+
+/** Multi-row INSERT text for SQLite by row count, built once: compiling it per batch costs more than running it. */
+const sqliteInserts = new Map<number, string>();
+function sqliteInsert(rows: number): string {
+  let text = sqliteInserts.get(rows);
+  if (!text) {
+    const row = `(${COLUMNS.map(() => "?").join(",")})`;
+    text = `insert into cdrs (${COLUMN_LIST}) values ${Array.from({ length: rows }, () => row).join(",")}`;
+    sqliteInserts.set(rows, text);
+  }
+  return text;
+}
 
 function toCdr(row: Selectable<CdrsTable>): Cdr {
   return {
@@ -77,14 +121,28 @@ export class CdrRepository {
     await tx.insertInto("cdrs").values(toRow(cdr)).execute();
   }
 
-  /** Writes many records in one transaction, a thousand to a statement. */
+  /**
+   * Writes many records in one transaction: on PostgreSQL as one array per column `unnest`ed into
+   * rows, on SQLite as multi-row INSERTs of a thousand. Both skip building a query per row, which
+   * at these rates costs more than the database's own work.
+   */
   async insertMany(cdrs: readonly Cdr[], tx?: Executor): Promise<void> {
+    if (cdrs.length === 0) return;
     const write = async (executor: Executor) => {
-      for (let i = 0; i < cdrs.length; i += INSERT_BATCH) {
-        await executor
-          .insertInto("cdrs")
-          .values(cdrs.slice(i, i + INSERT_BATCH).map(toRow))
-          .execute();
+      const postgres = isPostgres(executor);
+      const step = postgres ? ARRAY_BATCH : INSERT_BATCH;
+      for (let i = 0; i < cdrs.length; i += step) {
+        const rows = cdrs.slice(i, i + step).map(toRow);
+        const query = postgres
+          ? CompiledQuery.raw(
+              UNNEST_INSERT,
+              COLUMNS.map(([name]) => rows.map((row) => row[name] ?? null)),
+            )
+          : CompiledQuery.raw(
+              sqliteInsert(rows.length),
+              rows.flatMap((row) => COLUMNS.map(([name]) => row[name] ?? null)),
+            );
+        await executor.executeQuery(query);
       }
     };
     if (tx) await write(tx);

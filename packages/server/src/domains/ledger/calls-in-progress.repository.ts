@@ -5,6 +5,7 @@ import type { CallRate } from "../rating/rating.types.ts";
 import type { CallInProgress } from "./credit-control.types.ts";
 
 const HEARTBEAT_BATCH = 500;
+const IN_LIST_BATCH = 500;
 
 function toCall(row: Selectable<CallsInProgressTable>): CallInProgress {
   return {
@@ -115,14 +116,31 @@ export class CallsInProgressRepository {
     return touched;
   }
 
-  /** Removes the call and returns it; undefined when another finish removed it first. */
-  async take(callId: string, tx: Executor): Promise<CallInProgress | undefined> {
-    const row = await tx
-      .deleteFrom("calls_in_progress")
-      .where("call_id", "=", callId)
-      .returningAll()
-      .executeTakeFirst();
-    return row && toCall(row);
+  async findMany(callIds: readonly string[]): Promise<CallInProgress[]> {
+    const found: CallInProgress[] = [];
+    for (let i = 0; i < callIds.length; i += IN_LIST_BATCH) {
+      const rows = await this.db
+        .selectFrom("calls_in_progress")
+        .selectAll()
+        .where("call_id", "in", callIds.slice(i, i + IN_LIST_BATCH))
+        .execute();
+      found.push(...rows.map(toCall));
+    }
+    return found;
+  }
+
+  /** Removes the calls and returns them; those another finish removed first are missing. */
+  async takeMany(callIds: readonly string[], tx: Executor): Promise<CallInProgress[]> {
+    const taken: CallInProgress[] = [];
+    for (let i = 0; i < callIds.length; i += IN_LIST_BATCH) {
+      const rows = await tx
+        .deleteFrom("calls_in_progress")
+        .where("call_id", "in", callIds.slice(i, i + IN_LIST_BATCH))
+        .returningAll()
+        .execute();
+      taken.push(...rows.map(toCall));
+    }
+    return taken;
   }
 
   async listByAccount(accountId: string): Promise<CallInProgress[]> {

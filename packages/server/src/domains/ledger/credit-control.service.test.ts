@@ -225,6 +225,49 @@ forEachDialectWithServices("credit control", (ctx) => {
     assert.equal((await services.ledger.verifyBalances()).ok, true);
   });
 
+  test("when calls of several accounts are finished in one batch, then each has one CDR and one charge", async () => {
+    const { services, clock } = ctx();
+    const first = await fundedAccount("1");
+    const second = await fundedAccount("2");
+    const calls = [
+      admission(first.accountId, first.rate),
+      admission(second.accountId, second.rate),
+      admission(first.accountId, first.rate),
+    ];
+    for (const call of calls) await services.creditControl.authorise(call);
+    for (const call of calls) await services.creditControl.markAnswered(call.callId);
+    clock.advance(10);
+    const early = await services.creditControl.finish(calls[2]?.callId ?? "", {
+      sipStatus: 200,
+      hangupBy: "caller",
+    });
+    const outcome = { sipStatus: 200, hangupBy: "callee" as const };
+    const results = await services.creditControl.finishMany([
+      { callId: calls[0]?.callId ?? "", outcome },
+      { callId: calls[1]?.callId ?? "", outcome },
+      { callId: calls[2]?.callId ?? "", outcome },
+      { callId: calls[0]?.callId ?? "", outcome },
+    ]);
+    assert.deepEqual(
+      results.map((r) => [r.cdr.callId, r.written, r.cdr.cost]),
+      [
+        [calls[0]?.callId, true, 10_000],
+        [calls[1]?.callId, true, 10_000],
+        [calls[2]?.callId, false, 10_000],
+        [calls[0]?.callId, false, 10_000],
+      ],
+    );
+    assert.equal(results[2]?.cdr.id, early.cdr.id);
+    assert.equal(await balanceOf(services, first.accountId), 1_000_000 - 20_000);
+    assert.equal(await balanceOf(services, second.accountId), 2_000_000 - 10_000);
+    const charges = (await services.ledger.entries(first.accountId)).filter((e) => e.kind === "call_charge");
+    assert.deepEqual(
+      charges.map((e) => e.balanceAfter),
+      [980_000, 990_000],
+    );
+    assert.equal((await services.ledger.verifyBalances()).ok, true);
+  });
+
   test("when a node dies mid-call, then its calls are closed from their last heartbeat, charged once and given a CDR", async () => {
     const { services, clock } = ctx();
     const { accountId, rate } = await fundedAccount("5");

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Executor } from "../../db/write-transaction.ts";
 import type { CdrService } from "../cdr/cdr.service.ts";
 import type { Cdr } from "../cdr/cdr.types.ts";
+import { newCdrId } from "../cdr/cdr-id.ts";
 import { DomainError } from "../domain-error.ts";
 import type { CallRate } from "../rating/rating.types.ts";
 import {
@@ -142,15 +142,54 @@ export class CreditControlService {
    * second finish of the same call writes nothing and returns the first CDR.
    */
   async finish(callId: string, outcome: CallOutcome): Promise<FinishedCall> {
-    const seen = await this.deps.calls.find(callId);
-    if (!seen) return this.finishedBefore(callId);
-    const written = await this.deps.calls.transaction(async (tx) => {
-      await this.deps.ledger.lockedBalance(seen.accountId, tx);
-      const call = await this.deps.calls.take(callId, tx);
-      if (!call) return undefined;
-      return this.close(call, outcome, tx);
-    });
-    return written ? { cdr: written, written: true } : this.finishedBefore(callId);
+    return (await this.finishMany([{ callId, outcome }]))[0] as FinishedCall;
+  }
+
+  /**
+   * Ends many calls in one transaction: one CDR and one charge each, written together, as a
+   * SIP node that batches its hang-ups does at high call rates. Results come in the order given;
+   * a call finished before (or twice in the list) is returned with `written: false`.
+   */
+  async finishMany(calls: ReadonlyArray<{ callId: string; outcome: CallOutcome }>): Promise<FinishedCall[]> {
+    const outcomes = new Map(calls.map((c) => [c.callId, c.outcome]));
+    const seen = await this.deps.calls.findMany([...outcomes.keys()]);
+    const written = new Map<string, Cdr>();
+    if (seen.length > 0) {
+      await this.deps.calls.transaction(async (tx) => {
+        // Balances first, then the calls: the order every other change to a call takes its locks in.
+        await this.deps.ledger.lockedBalances(
+          seen.map((c) => c.accountId),
+          tx,
+        );
+        const taken = await this.deps.calls.takeMany(
+          seen.map((c) => c.callId),
+          tx,
+        );
+        const cdrs = taken.map((call) => this.recordOf(call, outcomes.get(call.callId) as CallOutcome));
+        await this.deps.cdrs.recordMany(cdrs, tx);
+        const charges = cdrs.filter((cdr) => cdr.cost > 0);
+        await this.deps.ledger.postMany(
+          charges.map((cdr) => ({
+            accountId: cdr.accountId,
+            kind: "call_charge" as const,
+            amount: -cdr.cost,
+            currency: cdr.currency,
+            actor: "system",
+            reference: cdr.id,
+          })),
+          tx,
+        );
+        for (const cdr of cdrs) written.set(cdr.callId, cdr);
+      });
+    }
+    const results: FinishedCall[] = [];
+    const reported = new Set<string>();
+    for (const { callId } of calls) {
+      const cdr = written.get(callId);
+      results.push(cdr && !reported.has(callId) ? { cdr, written: true } : await this.finishedBefore(callId));
+      reported.add(callId);
+    }
+    return results;
   }
 
   /**
@@ -177,23 +216,22 @@ export class CreditControlService {
     return balance.balance - (await this.deps.calls.reservedBy(accountId));
   }
 
-  private async recover(calls: readonly CallInProgress[]): Promise<FinishedCall[]> {
-    const finished: FinishedCall[] = [];
-    for (const call of calls) {
-      finished.push(
-        await this.finish(call.callId, {
+  private recover(calls: readonly CallInProgress[]): Promise<FinishedCall[]> {
+    return this.finishMany(
+      calls.map((call) => ({
+        callId: call.callId,
+        outcome: {
           endedAt: new Date(call.lastHeartbeatAt),
           sipStatus: call.answeredAt ? 200 : null,
-          hangupBy: "system-recovery",
-        }),
-      );
-    }
-    return finished;
+          hangupBy: "system-recovery" as const,
+        },
+      })),
+    );
   }
 
   /** Locks the account's balance and returns what is free of other calls' holds. */
   private async available(accountId: string, rate: CallRate, tx: Executor): Promise<number> {
-    const balance = await this.deps.ledger.lockedBalance(accountId, tx);
+    const balance = (await this.deps.ledger.lockedBalances([accountId], tx)).get(accountId);
     if (!balance) throw new DomainError("ACCOUNT.NOT_FOUND", "No such account.");
     if (balance.currency !== rate.currency) {
       throw fail(
@@ -204,16 +242,17 @@ export class CreditControlService {
     return balance.balance - (await this.deps.calls.reservedBy(accountId, tx));
   }
 
-  private async close(call: CallInProgress, outcome: CallOutcome, tx: Executor): Promise<Cdr> {
+  /** The call's record: talk time from answer to end in whole seconds, priced at its admission rate. */
+  private recordOf(call: CallInProgress, outcome: CallOutcome): Cdr {
     const endedAt = outcome.endedAt ?? this.now();
     const answeredIso = outcome.answeredAt?.toISOString() ?? call.answeredAt;
-    // Whole seconds, to the nearest: a BYE a few milliseconds after the credit ends is not an extra second.
+    // To the nearest second: a BYE a few milliseconds after the credit ends is not an extra second.
     const durationSeconds = answeredIso
       ? Math.max(0, Math.round((endedAt.getTime() - Date.parse(answeredIso)) / 1000))
       : 0;
     const charge = chargeFor(call.rate, durationSeconds);
-    const cdr: Cdr = {
-      id: randomUUID(),
+    return {
+      id: newCdrId(endedAt.getTime()),
       callId: call.callId,
       accountId: call.accountId,
       deviceId: call.deviceId,
@@ -234,21 +273,6 @@ export class CreditControlService {
       planId: call.rate.planId,
       ratePrefix: call.rate.prefix,
     };
-    await this.deps.cdrs.record(cdr, tx);
-    if (charge.cost > 0) {
-      await this.deps.ledger.post(
-        {
-          accountId: call.accountId,
-          kind: "call_charge",
-          amount: -charge.cost,
-          currency: call.rate.currency,
-          actor: "system",
-          reference: cdr.id,
-        },
-        tx,
-      );
-    }
-    return cdr;
   }
 
   private async finishedBefore(callId: string): Promise<FinishedCall> {

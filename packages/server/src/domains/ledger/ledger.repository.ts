@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
 import type { BalanceWarningsTable, Database, LedgerEntriesTable } from "../../db/schema.ts";
 import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
 import type {
@@ -9,6 +9,25 @@ import type {
   LedgerEntry,
   LedgerEntryKind,
 } from "./ledger.types.ts";
+
+/** Ids in one `in (...)` list: well inside both databases' parameter limits. */
+const IN_LIST_BATCH = 500;
+/** Nine values a row. */
+const ENTRY_BATCH = 1_000;
+
+/** Columns a batched insert writes, with their PostgreSQL types. */
+const ENTRY_COLUMNS = [
+  ["account_id", "text"],
+  ["kind", "text"],
+  ["amount", "bigint"],
+  ["balance_after", "bigint"],
+  ["currency", "text"],
+  ["reason", "text"],
+  ["actor", "text"],
+  ["reference", "text"],
+  ["created_at", "timestamptz"],
+] as const;
+const ENTRY_COLUMN_LIST = ENTRY_COLUMNS.map(([name]) => name).join(", ");
 
 function toEntry(row: Selectable<LedgerEntriesTable>): LedgerEntry {
   return {
@@ -55,82 +74,153 @@ export class LedgerRepository {
   }
 
   /**
-   * The account's balance row, made at zero on first use and locked until the transaction ends
-   * (`for update` on PostgreSQL; SQLite's write transaction holds the whole database). Undefined
-   * when there is no such account.
+   * The accounts' balance rows, made at zero on first use and locked until the transaction ends
+   * (`for update` on PostgreSQL, taken in account order so two transactions never wait on each
+   * other crosswise; SQLite's write transaction holds the whole database). Accounts that do not
+   * exist are missing from the result.
    */
-  async lockBalance(accountId: string, at: string, tx: Executor): Promise<LockedBalance | undefined> {
-    const read = () =>
-      tx
-        .selectFrom("balances")
-        .innerJoin("accounts", "accounts.id", "balances.account_id")
-        .select(["balances.balance", "balances.currency", "accounts.low_balance_threshold"])
-        .where("balances.account_id", "=", accountId)
-        .$if(isPostgres(tx), (q) => q.forUpdate("balances"))
-        .executeTakeFirst();
-    let row = await read();
-    if (!row) {
-      const account = await tx
+  async lockBalances(
+    accountIds: readonly string[],
+    at: string,
+    tx: Executor,
+  ): Promise<Map<string, LockedBalance>> {
+    const ids = [...new Set(accountIds)].sort();
+    const locked = new Map<string, LockedBalance>();
+    for (let i = 0; i < ids.length; i += IN_LIST_BATCH) {
+      const chunk = ids.slice(i, i + IN_LIST_BATCH);
+      for (const row of await this.readLocked(chunk, tx)) locked.set(row.accountId, row);
+      const missing = chunk.filter((id) => !locked.has(id));
+      if (missing.length === 0) continue;
+      const accounts = await tx
         .selectFrom("accounts")
-        .select("currency")
-        .where("id", "=", accountId)
-        .executeTakeFirst();
-      if (!account) return undefined;
+        .select(["id", "currency"])
+        .where("id", "in", missing)
+        .execute();
+      if (accounts.length === 0) continue;
       await tx
         .insertInto("balances")
-        .values({ account_id: accountId, balance: 0, currency: account.currency, updated_at: at })
+        .values(accounts.map((a) => ({ account_id: a.id, balance: 0, currency: a.currency, updated_at: at })))
         .onConflict((oc) => oc.column("account_id").doNothing())
         .execute();
-      row = await read();
-      if (!row) return undefined;
+      for (const row of await this.readLocked(
+        accounts.map((a) => a.id),
+        tx,
+      ))
+        locked.set(row.accountId, row);
     }
-    return {
-      accountId,
+    return locked;
+  }
+
+  private async readLocked(accountIds: readonly string[], tx: Executor): Promise<LockedBalance[]> {
+    const rows = await tx
+      .selectFrom("balances")
+      .innerJoin("accounts", "accounts.id", "balances.account_id")
+      .select([
+        "balances.account_id",
+        "balances.balance",
+        "balances.currency",
+        "accounts.low_balance_threshold",
+      ])
+      .where("balances.account_id", "in", accountIds)
+      .orderBy("balances.account_id")
+      .$if(isPostgres(tx), (q) => q.forUpdate("balances"))
+      .execute();
+    return rows.map((row) => ({
+      accountId: row.account_id,
       balance: Number(row.balance),
       currency: row.currency,
       lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
-    };
+    }));
   }
 
-  async setBalance(accountId: string, balance: number, at: string, tx: Executor): Promise<void> {
-    await tx
-      .updateTable("balances")
-      .set({ balance, updated_at: at })
-      .where("account_id", "=", accountId)
-      .execute();
+  /** Sets many balances at once (one statement on PostgreSQL). */
+  async setBalances(balances: ReadonlyMap<string, number>, at: string, tx: Executor): Promise<void> {
+    if (balances.size === 0) return;
+    if (isPostgres(tx)) {
+      await sql`
+        update balances set balance = moved.balance, updated_at = ${at}
+        from unnest(${[...balances.keys()]}::text[], ${[...balances.values()]}::bigint[]) as moved(account_id, balance)
+        where balances.account_id = moved.account_id`.execute(tx);
+      return;
+    }
+    for (const [accountId, balance] of balances) {
+      await tx
+        .updateTable("balances")
+        .set({ balance, updated_at: at })
+        .where("account_id", "=", accountId)
+        .execute();
+    }
   }
 
-  async insertEntry(entry: Omit<LedgerEntry, "id">, tx: Executor): Promise<LedgerEntry> {
-    const row = await tx
-      .insertInto("ledger_entries")
-      .values({
-        account_id: entry.accountId,
-        kind: entry.kind,
-        amount: entry.amount,
-        balance_after: entry.balanceAfter,
-        currency: entry.currency,
-        reason: entry.reason,
-        actor: entry.actor,
-        reference: entry.reference,
-        created_at: entry.createdAt,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return { ...entry, id: Number(row.id) };
+  /**
+   * Appends entries and returns them with their ids, in the order given. Entries that all carry
+   * a reference go in one statement a thousand and get their ids back by (kind, reference), which
+   * is unique; others go one at a time.
+   */
+  async insertEntries(entries: readonly Omit<LedgerEntry, "id">[], tx: Executor): Promise<LedgerEntry[]> {
+    const toRow = (entry: Omit<LedgerEntry, "id">) => ({
+      account_id: entry.accountId,
+      kind: entry.kind,
+      amount: entry.amount,
+      balance_after: entry.balanceAfter,
+      currency: entry.currency,
+      reason: entry.reason,
+      actor: entry.actor,
+      reference: entry.reference,
+      created_at: entry.createdAt,
+    });
+    if (entries.length === 1 || entries.some((e) => e.reference === null)) {
+      const inserted: LedgerEntry[] = [];
+      for (const entry of entries) {
+        const row = await tx
+          .insertInto("ledger_entries")
+          .values(toRow(entry))
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        inserted.push({ ...entry, id: Number(row.id) });
+      }
+      return inserted;
+    }
+    const ids = new Map<string, number>();
+    const postgres = isPostgres(tx);
+    for (let i = 0; i < entries.length; i += ENTRY_BATCH) {
+      const rows = entries.slice(i, i + ENTRY_BATCH).map(toRow);
+      // Built by hand: a query builder spends longer on a thousand rows than the database does.
+      const query = postgres
+        ? CompiledQuery.raw(
+            `insert into ledger_entries (${ENTRY_COLUMN_LIST}) select * from unnest(${ENTRY_COLUMNS.map(
+              ([, type], n) => `$${n + 1}::${type}[]`,
+            ).join(", ")}) returning id, kind, reference`,
+            ENTRY_COLUMNS.map(([name]) => rows.map((row) => row[name])),
+          )
+        : CompiledQuery.raw(
+            `insert into ledger_entries (${ENTRY_COLUMN_LIST}) values ${rows
+              .map(() => `(${ENTRY_COLUMNS.map(() => "?").join(",")})`)
+              .join(",")} returning id, kind, reference`,
+            rows.flatMap((row) => ENTRY_COLUMNS.map(([name]) => row[name])),
+          );
+      const result = await tx.executeQuery<{ id: number; kind: string; reference: string }>(query);
+      for (const row of result.rows) ids.set(`${row.kind} ${row.reference}`, Number(row.id));
+    }
+    return entries.map((entry) => ({ ...entry, id: ids.get(`${entry.kind} ${entry.reference}`) as number }));
   }
 
-  async findByReference(
+  async findByReferences(
     kind: LedgerEntryKind,
-    reference: string,
+    references: readonly string[],
     tx: Executor = this.db,
-  ): Promise<LedgerEntry | undefined> {
-    const row = await tx
-      .selectFrom("ledger_entries")
-      .selectAll()
-      .where("kind", "=", kind)
-      .where("reference", "=", reference)
-      .executeTakeFirst();
-    return row && toEntry(row);
+  ): Promise<LedgerEntry[]> {
+    const found: LedgerEntry[] = [];
+    for (let i = 0; i < references.length; i += IN_LIST_BATCH) {
+      const rows = await tx
+        .selectFrom("ledger_entries")
+        .selectAll()
+        .where("kind", "=", kind)
+        .where("reference", "in", references.slice(i, i + IN_LIST_BATCH))
+        .execute();
+      found.push(...rows.map(toEntry));
+    }
+    return found;
   }
 
   async findById(id: number): Promise<LedgerEntry | undefined> {
@@ -172,19 +262,22 @@ export class LedgerRepository {
       .execute();
   }
 
-  async insertWarning(warning: BalanceWarning, tx: Executor): Promise<void> {
+  async insertWarnings(warnings: readonly BalanceWarning[], tx: Executor): Promise<void> {
+    if (warnings.length === 0) return;
     await tx
       .insertInto("balance_warnings")
-      .values({
-        id: warning.id,
-        account_id: warning.accountId,
-        threshold: warning.threshold,
-        balance: warning.balance,
-        currency: warning.currency,
-        ledger_entry_id: warning.ledgerEntryId,
-        created_at: warning.createdAt,
-        notified_at: warning.notifiedAt,
-      })
+      .values(
+        warnings.map((warning) => ({
+          id: warning.id,
+          account_id: warning.accountId,
+          threshold: warning.threshold,
+          balance: warning.balance,
+          currency: warning.currency,
+          ledger_entry_id: warning.ledgerEntryId,
+          created_at: warning.createdAt,
+          notified_at: warning.notifiedAt,
+        })),
+      )
       .execute();
   }
 

@@ -70,6 +70,32 @@ forEachDialectWithServices("ledger", (ctx) => {
     assert.equal((await services.ledger.balance(account)).balance, 5_000_000);
   });
 
+  test("when many entries are posted at once, then they chain their balances and a repeated reference counts once", async () => {
+    const { services } = ctx();
+    const a = await newAccount("many-a@example.com");
+    const b = await newAccount("many-b@example.com");
+    const posted = await services.ledger.postMany([
+      { accountId: a, kind: "topup", amount: 5_000_000, actor: "paypal", reference: "PAY-M1" },
+      { accountId: b, kind: "topup", amount: 1_000_000, actor: "paypal", reference: "PAY-M2" },
+      { accountId: a, kind: "call_charge", amount: -1_000, actor: "system", reference: "cdr-m1" },
+      { accountId: a, kind: "topup", amount: 5_000_000, actor: "paypal", reference: "PAY-M1" },
+      { accountId: a, kind: "call_charge", amount: -2_000, actor: "system", reference: "cdr-m2" },
+    ]);
+    assert.deepEqual(
+      posted.map((p) => [p.entry.accountId === a ? "a" : "b", p.entry.balanceAfter, p.duplicate]),
+      [
+        ["a", 5_000_000, false],
+        ["b", 1_000_000, false],
+        ["a", 4_999_000, false],
+        ["a", 5_000_000, true],
+        ["a", 4_997_000, false],
+      ],
+    );
+    assert.equal(posted[3]?.entry.id, posted[0]?.entry.id);
+    assert.equal((await services.ledger.balance(a)).balance, 4_997_000);
+    assert.equal((await services.ledger.balance(b)).balance, 1_000_000);
+  });
+
   test("when an entry is reversed, then the balance returns and a second reversal changes nothing", async () => {
     const { services } = ctx();
     const account = await newAccount("reverse@example.com");

@@ -3,7 +3,7 @@ import type { Executor } from "../../db/write-transaction.ts";
 import type { AccountsService } from "../accounts/accounts.service.ts";
 import { DomainError } from "../domain-error.ts";
 import type { LedgerErrorCode } from "./ledger.errors.ts";
-import type { LedgerRepository } from "./ledger.repository.ts";
+import type { LedgerRepository, LockedBalance } from "./ledger.repository.ts";
 import type {
   Balance,
   BalanceCheck,
@@ -44,8 +44,18 @@ export class LedgerService {
    * the second returns the first entry with `duplicate: true`.
    */
   async post(input: NewLedgerEntry, tx?: Executor): Promise<PostedEntry> {
-    checkEntry(input);
-    return tx ? this.postIn(tx, input) : this.deps.repository.transaction((own) => this.postIn(own, input));
+    return (await this.postMany([input], tx))[0] as PostedEntry;
+  }
+
+  /**
+   * Appends many entries, in order, in one transaction (`tx` when given): each account's balance is
+   * locked once, every entry carries the balance after it, and each balance is written once. What
+   * post() says of references holds for each entry, also between entries of the same call.
+   */
+  async postMany(inputs: readonly NewLedgerEntry[], tx?: Executor): Promise<PostedEntry[]> {
+    for (const input of inputs) checkEntry(input);
+    if (inputs.length === 0) return [];
+    return tx ? this.postIn(tx, inputs) : this.deps.repository.transaction((own) => this.postIn(own, inputs));
   }
 
   /**
@@ -98,11 +108,11 @@ export class LedgerService {
   }
 
   /**
-   * The balance inside a write transaction, locked until it ends: what credit control reads before
-   * it reserves. Undefined for no such account.
+   * The balances inside a write transaction, locked until it ends: what credit control reads before
+   * it reserves or charges. Accounts that do not exist are missing from the result.
    */
-  lockedBalance(accountId: string, tx: Executor): Promise<Balance | undefined> {
-    return this.deps.repository.lockBalance(accountId, this.now().toISOString(), tx);
+  lockedBalances(accountIds: readonly string[], tx: Executor): Promise<ReadonlyMap<string, Balance>> {
+    return this.deps.repository.lockBalances(accountIds, this.now().toISOString(), tx);
   }
 
   /** Entries newest first; pass the last id seen as `beforeId` for the next page. */
@@ -149,54 +159,90 @@ export class LedgerService {
     };
   }
 
-  private async postIn(tx: Executor, input: NewLedgerEntry): Promise<PostedEntry> {
+  private async postIn(tx: Executor, inputs: readonly NewLedgerEntry[]): Promise<PostedEntry[]> {
     const at = this.now().toISOString();
-    const locked = await this.deps.repository.lockBalance(input.accountId, at, tx);
-    if (!locked) throw new DomainError("ACCOUNT.NOT_FOUND", "No such account.");
-    // Checked under the lock, so two posts of one reference cannot both pass.
-    if (input.reference) {
-      const existing = await this.deps.repository.findByReference(input.kind, input.reference, tx);
-      if (existing) return { entry: existing, duplicate: true };
-    }
-    if (input.currency !== undefined && input.currency !== locked.currency) {
-      throw fail(
-        "LEDGER.CURRENCY_MISMATCH",
-        `The account's balance is in ${locked.currency}, not ${input.currency}.`,
-      );
-    }
-    const balanceAfter = locked.balance + input.amount;
-    const entry = await this.deps.repository.insertEntry(
-      {
-        accountId: input.accountId,
-        kind: input.kind,
-        amount: input.amount,
-        balanceAfter,
-        currency: locked.currency,
-        reason: input.reason?.trim() || null,
-        actor: input.actor,
-        reference: input.reference ?? null,
-        createdAt: at,
-      },
+    const locked = await this.deps.repository.lockBalances(
+      inputs.map((i) => i.accountId),
+      at,
       tx,
     );
-    await this.deps.repository.setBalance(input.accountId, balanceAfter, at, tx);
-    const threshold = locked.lowBalanceThreshold;
-    if (threshold !== null && locked.balance >= threshold && balanceAfter < threshold) {
-      await this.deps.repository.insertWarning(
-        {
-          id: randomUUID(),
+    // Looked up under the locks, so two posts of one reference cannot both pass.
+    const earlier = new Map<string, LedgerEntry>();
+    for (const kind of new Set(inputs.filter((i) => i.reference).map((i) => i.kind))) {
+      const references = inputs
+        .filter((i) => i.kind === kind && i.reference)
+        .map((i) => i.reference as string);
+      for (const entry of await this.deps.repository.findByReferences(kind, references, tx)) {
+        earlier.set(`${entry.kind} ${entry.reference}`, entry);
+      }
+    }
+    const running = new Map<string, number>();
+    const fresh: Array<{ index: number; before: number; entry: Omit<LedgerEntry, "id"> }> = [];
+    const repeats: Array<{ index: number; key: string }> = [];
+    const inBatch = new Set<string>();
+    for (const [index, input] of inputs.entries()) {
+      const balance = locked.get(input.accountId);
+      if (!balance) throw new DomainError("ACCOUNT.NOT_FOUND", "No such account.");
+      const key = input.reference ? `${input.kind} ${input.reference}` : undefined;
+      if (key && (earlier.has(key) || inBatch.has(key))) {
+        repeats.push({ index, key });
+        continue;
+      }
+      if (key) inBatch.add(key);
+      if (input.currency !== undefined && input.currency !== balance.currency) {
+        throw fail(
+          "LEDGER.CURRENCY_MISMATCH",
+          `The account's balance is in ${balance.currency}, not ${input.currency}.`,
+        );
+      }
+      const before = running.get(input.accountId) ?? balance.balance;
+      const balanceAfter = before + input.amount;
+      running.set(input.accountId, balanceAfter);
+      fresh.push({
+        index,
+        before,
+        entry: {
           accountId: input.accountId,
+          kind: input.kind,
+          amount: input.amount,
+          balanceAfter,
+          currency: balance.currency,
+          reason: input.reason?.trim() || null,
+          actor: input.actor,
+          reference: input.reference ?? null,
+          createdAt: at,
+        },
+      });
+    }
+    const inserted = await this.deps.repository.insertEntries(
+      fresh.map((f) => f.entry),
+      tx,
+    );
+    await this.deps.repository.setBalances(running, at, tx);
+    const warnings: BalanceWarning[] = [];
+    const results: PostedEntry[] = new Array(inputs.length);
+    for (const [n, { index, before }] of fresh.entries()) {
+      const entry = inserted[n] as LedgerEntry;
+      results[index] = { entry, duplicate: false };
+      earlier.set(`${entry.kind} ${entry.reference}`, entry);
+      const threshold = (locked.get(entry.accountId) as LockedBalance).lowBalanceThreshold;
+      if (threshold !== null && before >= threshold && entry.balanceAfter < threshold) {
+        warnings.push({
+          id: randomUUID(),
+          accountId: entry.accountId,
           threshold,
-          balance: balanceAfter,
-          currency: locked.currency,
+          balance: entry.balanceAfter,
+          currency: entry.currency,
           ledgerEntryId: entry.id,
           createdAt: at,
           notifiedAt: null,
-        },
-        tx,
-      );
+        });
+      }
     }
-    return { entry, duplicate: false };
+    for (const { index, key } of repeats)
+      results[index] = { entry: earlier.get(key) as LedgerEntry, duplicate: true };
+    await this.deps.repository.insertWarnings(warnings, tx);
+    return results;
   }
 }
 

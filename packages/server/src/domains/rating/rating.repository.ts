@@ -1,10 +1,11 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database, RatePlanRatesTable, RatePlansTable } from "../../db/schema.ts";
-import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
+import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
 import type { RatePlan, RetailRate } from "./rating.types.ts";
 
 // Eight values a row: well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters a statement.
 const UPSERT_BATCH = 2_000;
+const ARRAY_BATCH = 20_000;
 
 function toPlan(row: Selectable<RatePlansTable>): RatePlan {
   return {
@@ -74,6 +75,7 @@ export class RatingRepository {
 
   /** Adds rows, replacing any stored row with the same prefix and effective_from (a correction). */
   async upsertRates(planId: string, rates: readonly RetailRate[], tx: Executor = this.db): Promise<void> {
+    if (isPostgres(tx)) return this.upsertRatesByArrays(planId, rates, tx);
     for (let i = 0; i < rates.length; i += UPSERT_BATCH) {
       await tx
         .insertInto("rate_plan_rates")
@@ -99,6 +101,37 @@ export class RatingRepository {
           })),
         )
         .execute();
+    }
+  }
+
+  /**
+   * PostgreSQL takes a column of values as one array parameter and `unnest`s it into rows: eight
+   * parameters a statement instead of eight a row, several times faster for a whole deck.
+   */
+  private async upsertRatesByArrays(
+    planId: string,
+    rates: readonly RetailRate[],
+    tx: Executor,
+  ): Promise<void> {
+    for (let i = 0; i < rates.length; i += ARRAY_BATCH) {
+      const batch = rates.slice(i, i + ARRAY_BATCH);
+      await sql`
+        insert into rate_plan_rates (plan_id, prefix, effective_from, price_per_minute, connect_fee,
+          initial_increment, subsequent_increment, minimum_charge)
+        select ${planId}, * from unnest(
+          ${batch.map((r) => r.prefix)}::text[],
+          ${batch.map((r) => r.effectiveFrom)}::timestamptz[],
+          ${batch.map((r) => r.pricePerMinute)}::bigint[],
+          ${batch.map((r) => r.connectFee)}::bigint[],
+          ${batch.map((r) => r.initialIncrement)}::integer[],
+          ${batch.map((r) => r.subsequentIncrement)}::integer[],
+          ${batch.map((r) => r.minimumCharge)}::bigint[])
+        on conflict (plan_id, prefix, effective_from) do update set
+          price_per_minute = excluded.price_per_minute,
+          connect_fee = excluded.connect_fee,
+          initial_increment = excluded.initial_increment,
+          subsequent_increment = excluded.subsequent_increment,
+          minimum_charge = excluded.minimum_charge`.execute(tx);
     }
   }
 
