@@ -112,6 +112,9 @@ export class SipEdge {
       delegate: {
         onRequest: (request, transaction, origin) => this.onRequest(request, transaction, origin),
         onCancel: (_cancel, cancelled) => this.byInvite.get(cancelled)?.cancelledByCaller(),
+        // RFC 3261 §13.3.1.4: a UAS whose 2xx is never acknowledged "SHOULD ... terminate the dialog
+        // by sending a BYE"; the B2BUA ends both legs.
+        onUnacknowledged: (_response, transaction) => this.byInvite.get(transaction)?.hangup("failed"),
         onDiscard: (discard) =>
           this.log.debug({ reason: discard.reason, source: discard.source.address }, "SIP message discarded"),
       },
