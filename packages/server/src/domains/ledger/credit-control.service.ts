@@ -178,6 +178,7 @@ export class CreditControlService {
             reference: cdr.id,
           })),
           tx,
+          { referencesAreNew: true },
         );
         for (const cdr of cdrs) written.set(cdr.callId, cdr);
       });

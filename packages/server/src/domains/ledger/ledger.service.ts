@@ -52,10 +52,17 @@ export class LedgerService {
    * locked once, every entry carries the balance after it, and each balance is written once. What
    * post() says of references holds for each entry, also between entries of the same call.
    */
-  async postMany(inputs: readonly NewLedgerEntry[], tx?: Executor): Promise<PostedEntry[]> {
+  async postMany(
+    inputs: readonly NewLedgerEntry[],
+    tx?: Executor,
+    options: { referencesAreNew?: boolean } = {},
+  ): Promise<PostedEntry[]> {
     for (const input of inputs) checkEntry(input);
     if (inputs.length === 0) return [];
-    return tx ? this.postIn(tx, inputs) : this.deps.repository.transaction((own) => this.postIn(own, inputs));
+    const fresh = options.referencesAreNew ?? false;
+    return tx
+      ? this.postIn(tx, inputs, fresh)
+      : this.deps.repository.transaction((own) => this.postIn(own, inputs, fresh));
   }
 
   /**
@@ -159,7 +166,15 @@ export class LedgerService {
     };
   }
 
-  private async postIn(tx: Executor, inputs: readonly NewLedgerEntry[]): Promise<PostedEntry[]> {
+  /**
+   * `referencesAreNew` skips looking for earlier entries with the same references, for references
+   * minted in this very transaction (a new CDR's id); the unique index still refuses a repeat.
+   */
+  private async postIn(
+    tx: Executor,
+    inputs: readonly NewLedgerEntry[],
+    referencesAreNew: boolean,
+  ): Promise<PostedEntry[]> {
     const at = this.now().toISOString();
     const locked = await this.deps.repository.lockBalances(
       inputs.map((i) => i.accountId),
@@ -168,7 +183,8 @@ export class LedgerService {
     );
     // Looked up under the locks, so two posts of one reference cannot both pass.
     const earlier = new Map<string, LedgerEntry>();
-    for (const kind of new Set(inputs.filter((i) => i.reference).map((i) => i.kind))) {
+    const kinds = referencesAreNew ? [] : new Set(inputs.filter((i) => i.reference).map((i) => i.kind));
+    for (const kind of kinds) {
       const references = inputs
         .filter((i) => i.kind === kind && i.reference)
         .map((i) => i.reference as string);
