@@ -231,6 +231,22 @@ export interface Database {
   balance_warnings: BalanceWarningsTable;
   calls_in_progress: CallsInProgressTable;
   cdrs: CdrsTable;
+  api_keys: ApiKeysTable;
+}
+
+/** A customer's API key; the secret itself is never stored, only its SHA-256 hash. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  scope: "read" | "read-write";
+  /** The first characters of the secret, shown in listings. */
+  prefix: string;
+  /** Hex SHA-256 of the secret. */
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export type GeneratedId = Generated<string>;

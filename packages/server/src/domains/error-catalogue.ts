@@ -1,4 +1,5 @@
 import { ACCOUNT_ERRORS } from "./accounts/accounts.errors.ts";
+import { API_KEY_ERRORS } from "./apikeys/api-keys.errors.ts";
 import { CDR_ERRORS } from "./cdr/cdr.errors.ts";
 import { DEVICE_ERRORS } from "./devices/devices.errors.ts";
 import { BILLING_ERRORS } from "./ledger/credit-control.errors.ts";
@@ -19,6 +20,7 @@ export const ERROR_CATALOGUE = {
   ...LEDGER_ERRORS,
   ...BILLING_ERRORS,
   ...CDR_ERRORS,
+  ...API_KEY_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

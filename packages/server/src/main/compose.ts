@@ -11,6 +11,8 @@ import { migrateToLatest } from "../db/migrator.ts";
 import type { Database } from "../db/schema.ts";
 import { AccountsRepository } from "../domains/accounts/accounts.repository.ts";
 import { AccountsService } from "../domains/accounts/accounts.service.ts";
+import { ApiKeysRepository } from "../domains/apikeys/api-keys.repository.ts";
+import { ApiKeysService } from "../domains/apikeys/api-keys.service.ts";
 import { CdrRepository } from "../domains/cdr/cdr.repository.ts";
 import { CdrService } from "../domains/cdr/cdr.service.ts";
 import { DevicesRepository } from "../domains/devices/devices.repository.ts";
@@ -42,6 +44,7 @@ export interface Services {
   rating: RatingService;
   ledger: LedgerService;
   creditControl: CreditControlService;
+  apiKeys: ApiKeysService;
   cdrs: CdrService;
 }
 
@@ -87,6 +90,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     }),
     carriers: new CarriersService({ repository: new CarriersRepository(db), now }),
     numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now }),
+    apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
   };
 }
 

@@ -340,6 +340,25 @@ export const INVENTORY: Inventory = {
       rate_prefix: heldCallRecord("The deck prefix that priced the call, for rerating."),
     },
   },
+  api_keys: {
+    describes: "A key the customer made to use the REST API, stored only as a hash.",
+    subject: "account_id",
+    columns: {
+      id: accountData("Identifies the key in listings and when revoking it.", { action: "delete" }),
+      account_id: accountData("Which customer the key acts for.", { action: "delete" }),
+      name: accountData("The name the customer gave the key.", { action: "delete" }),
+      scope: accountData("What the key may do: read, or read and change.", { action: "delete" }),
+      prefix: accountData("The first characters of the key, so the customer can tell keys apart.", {
+        action: "delete",
+      }),
+      secret_hash: deviceSecret("Recognising the key (a SHA-256 hash, never the key itself)."),
+      created_at: accountData("When the key was made.", { action: "delete" }),
+      last_used_at: accountData("When the key was last used, so the customer can spot unused keys.", {
+        action: "delete",
+      }),
+      revoked_at: accountData("When the customer revoked the key.", { action: "delete" }),
+    },
+  },
   kysely_migration: {
     describes: "One applied database migration (schema bookkeeping).",
     subject: undefined,

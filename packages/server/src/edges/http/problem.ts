@@ -45,6 +45,10 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   "BILLING.CALL_EXISTS": 409,
   "CDR.INVALID_QUERY": 422,
   "CDR.INVALID_RECORD": 422,
+  "APIKEY.NOT_FOUND": 404,
+  "APIKEY.INVALID_NAME": 422,
+  "APIKEY.INVALID_SCOPE": 422,
+  "APIKEY.LIMIT_REACHED": 409,
 };
 
 /** An RFC 9457 problem details body. */
