@@ -162,6 +162,22 @@ export const CONFIG_KEYS = {
     "Server secret for signing nonces and tokens; unset means one is generated and kept in the data dir.",
     true,
   ),
+  smtpUrl: key(
+    "ZAQROS_SMTP_URL",
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    undefined,
+    "SMTP server for outgoing mail (smtp[s]://user:pass@host:port); unset keeps mail in the local outbox (`zaqros mail list`).",
+    true,
+  ),
+  mailFrom: key(
+    "ZAQROS_MAIL_FROM",
+    z.string().min(3, "must be an address such as Zaqros <noreply@example.com>"),
+    "Zaqros <noreply@zaqros.local>",
+    "Sender address of mail Zaqros sends.",
+  ),
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -25,6 +25,12 @@ export interface AccountsTable {
   low_balance_threshold: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: ColumnType<string, string | undefined, never>;
   updated_at: ColumnType<string, string | undefined, string>;
+  /** When the customer proved the email address is theirs; null means calls are not allowed yet (identity owns this column). */
+  email_verified_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Base32 TOTP secret (RFC 6238); set at two-factor setup (identity owns this column). */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When two-factor sign-in was switched on; null means off (identity owns this column). */
+  totp_enabled_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type AccountStatus = "active" | "suspended" | "closed";
@@ -232,6 +238,83 @@ export interface Database {
   calls_in_progress: CallsInProgressTable;
   cdrs: CdrsTable;
   api_keys: ApiKeysTable;
+  consents: ConsentsTable;
+  identity_tokens: IdentityTokensTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  recovery_codes: RecoveryCodesTable;
+  connection_log: ConnectionLogTable;
+  mail_outbox: MailOutboxTable;
+}
+
+/** Acceptance of one version of the Terms or the Privacy Policy. */
+export interface ConsentsTable {
+  id: string;
+  account_id: string;
+  document: "terms" | "privacy";
+  version: string;
+  accepted_at: string;
+}
+
+/** A single-use link token (email verification, password reset), kept only as its SHA-256. */
+export interface IdentityTokensTable {
+  token_hash: string;
+  account_id: string;
+  purpose: "verify-email" | "password-reset";
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** A portal session; the cookie value is kept only as its SHA-256. */
+export interface SessionsTable {
+  id_hash: string;
+  /** A random id the customer uses to name the session (never the cookie value). */
+  public_id: string;
+  account_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Last time the password was proven in this session (re-authentication). */
+  authenticated_at: string;
+  /** Absolute end of the session. */
+  expires_at: string;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+/** Failed sign-ins counted per account (`account:<id>`) and per address (`address:<ip>`). */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  account_id: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface ConnectionLogTable {
+  id: string;
+  account_id: string;
+  event: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  country: string | null;
+  city: string | null;
+  created_at: string;
+}
+
+/** Mail kept on this machine when no SMTP server is configured. */
+export interface MailOutboxTable {
+  id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: string;
 }
 
 /** A customer's API key; the secret itself is never stored, only its SHA-256 hash. */

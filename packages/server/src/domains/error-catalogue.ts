@@ -2,6 +2,7 @@ import { ACCOUNT_ERRORS } from "./accounts/accounts.errors.ts";
 import { API_KEY_ERRORS } from "./apikeys/api-keys.errors.ts";
 import { CDR_ERRORS } from "./cdr/cdr.errors.ts";
 import { DEVICE_ERRORS } from "./devices/devices.errors.ts";
+import { IDENTITY_ERRORS } from "./identity/identity.errors.ts";
 import { BILLING_ERRORS } from "./ledger/credit-control.errors.ts";
 import { LEDGER_ERRORS } from "./ledger/ledger.errors.ts";
 import { NUMBER_ERRORS } from "./numbers/numbers.errors.ts";
@@ -20,6 +21,7 @@ export const ERROR_CATALOGUE = {
   ...LEDGER_ERRORS,
   ...BILLING_ERRORS,
   ...CDR_ERRORS,
+  ...IDENTITY_ERRORS,
   ...API_KEY_ERRORS,
 } as const;
 

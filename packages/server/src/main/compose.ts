@@ -17,10 +17,18 @@ import { CdrRepository } from "../domains/cdr/cdr.repository.ts";
 import { CdrService } from "../domains/cdr/cdr.service.ts";
 import { DevicesRepository } from "../domains/devices/devices.repository.ts";
 import { DevicesService } from "../domains/devices/devices.service.ts";
+import { IdentityRepository } from "../domains/identity/identity.repository.ts";
+import { IdentityService, type SessionPolicy } from "../domains/identity/identity.service.ts";
+import { CURRENT_LEGAL_VERSIONS } from "../domains/identity/legal-versions.ts";
 import { CallsInProgressRepository } from "../domains/ledger/calls-in-progress.repository.ts";
 import { CreditControlService } from "../domains/ledger/credit-control.service.ts";
 import { LedgerRepository } from "../domains/ledger/ledger.repository.ts";
 import { LedgerService } from "../domains/ledger/ledger.service.ts";
+import { NotifyService } from "../domains/notify/notify.service.ts";
+import type { MailTransport } from "../domains/notify/notify.types.ts";
+import { OutboxRepository } from "../domains/notify/outbox.repository.ts";
+import { OutboxTransport } from "../domains/notify/outbox-transport.ts";
+import { SmtpTransport } from "../domains/notify/smtp-transport.ts";
 import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
 import { NumbersService } from "../domains/numbers/numbers.service.ts";
 import { RatingRepository } from "../domains/rating/rating.repository.ts";
@@ -46,6 +54,8 @@ export interface Services {
   creditControl: CreditControlService;
   apiKeys: ApiKeysService;
   cdrs: CdrService;
+  notify: NotifyService;
+  identity: IdentityService;
 }
 
 export interface ServiceOptions {
@@ -55,6 +65,22 @@ export interface ServiceOptions {
   /** Credit control: seconds of talk each reservation adds, and the longest any call may last. */
   billing?: { sliceSeconds?: number; maxCallSeconds?: number };
   now?: () => Date;
+  /** Where mail goes; default the local outbox in the database. */
+  mailTransport?: MailTransport;
+  /** The portal's address for links in mail, without a trailing slash. */
+  portalUrl?: string;
+  /** Idle, absolute and re-authentication limits of portal sessions. */
+  sessions?: Partial<SessionPolicy>;
+}
+
+/** The mail transport the configuration asks for: SMTP when a URL is set, else the local outbox. */
+export function mailTransportFor(
+  config: Pick<Config, "smtpUrl" | "mailFrom">,
+  db: Kysely<Database>,
+): MailTransport {
+  return config.smtpUrl
+    ? new SmtpTransport(config.smtpUrl, config.mailFrom)
+    : new OutboxTransport(new OutboxRepository(db));
 }
 
 /** Builds every domain service over one database. */
@@ -70,6 +96,12 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     cdrs,
     now,
     ...options.billing,
+  });
+  const outbox = new OutboxRepository(db);
+  const notify = new NotifyService({
+    transport: options.mailTransport ?? new OutboxTransport(outbox, now),
+    outbox,
+    portalUrl: options.portalUrl ?? "http://127.0.0.1:8080",
   });
   return {
     rating,
@@ -91,6 +123,15 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     carriers: new CarriersService({ repository: new CarriersRepository(db), now }),
     numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now }),
     apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
+    notify,
+    identity: new IdentityService({
+      repository: new IdentityRepository(db),
+      accounts,
+      notify,
+      legal: CURRENT_LEGAL_VERSIONS,
+      policy: options.sessions,
+      now,
+    }),
   };
 }
 
@@ -106,7 +147,11 @@ export async function openServices(
     throw error;
   }
   return {
-    services: composeServices(database.db, { sipDomain: config.sipDomain }),
+    services: composeServices(database.db, {
+      sipDomain: config.sipDomain,
+      mailTransport: mailTransportFor(config, database.db),
+      portalUrl: portalUrlOf(config),
+    }),
     close: () => database.close(),
   };
 }
@@ -148,7 +193,11 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     throw error;
   }
 
-  const services = composeServices(database.db, { sipDomain: config.sipDomain });
+  const services = composeServices(database.db, {
+    sipDomain: config.sipDomain,
+    mailTransport: mailTransportFor(config, database.db),
+    portalUrl: portalUrlOf(config),
+  });
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -225,6 +274,10 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
       return stopping;
     },
   };
+}
+
+function portalUrlOf(config: Pick<Config, "publicHost" | "httpPort">): string {
+  return `http://${hostForUrl(config.publicHost)}:${config.httpPort}`;
 }
 
 function hostForUrl(host: string): string {

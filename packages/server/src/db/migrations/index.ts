@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as accounts from "./2026-11-30-0001-accounts.ts";
 import * as voice from "./2026-11-30-0002-voice.ts";
 import * as billing from "./2026-11-30-0003-billing.ts";
+import * as identity from "./2026-11-30-0004-identity.ts";
 import * as apiKeys from "./2026-11-30-0005-api-keys.ts";
 
 /** Every migration, keyed by its sortable name. Add new ones at the end. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026-11-30-0001-accounts": accounts,
   "2026-11-30-0002-voice": voice,
   "2026-11-30-0003-billing": billing,
+  "2026-11-30-0004-identity": identity,
   "2026-11-30-0005-api-keys": apiKeys,
 };

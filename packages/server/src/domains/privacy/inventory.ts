@@ -77,6 +77,58 @@ const ledgerRecord = (purpose: string): ColumnDeclaration => ({
 
 const ratePlanData = (purpose: string) => system(purpose);
 
+const consentRecord = (purpose: string): ColumnDeclaration => ({
+  category: "consent",
+  purpose,
+  legalBasis: "legal-obligation",
+  retention: { kind: "account-lifetime", graceDays: ACCOUNT_GRACE_DAYS },
+  erasure: {
+    action: "keep",
+    hold: "Proof of what the customer agreed to, for disputes (privacy policy §7).",
+  },
+});
+
+const linkToken = (purpose: string): ColumnDeclaration => ({
+  category: "credentials",
+  purpose,
+  legalBasis: "contract",
+  retention: { kind: "fixed", days: 1, from: "expires_at" },
+  erasure: { action: "delete" },
+});
+
+const sessionData = (purpose: string): ColumnDeclaration => ({
+  category: "connection",
+  purpose,
+  legalBasis: "contract",
+  retention: { kind: "fixed", days: 0, from: "expires_at" },
+  erasure: { action: "delete" },
+});
+
+const throttleData = (purpose: string): ColumnDeclaration => ({
+  category: "connection",
+  purpose,
+  legalBasis: "legitimate-interest",
+  retention: { kind: "fixed", days: 1, from: "updated_at" },
+  erasure: { action: "delete" },
+});
+
+/** Device and connection logs are kept 90 days (privacy policy §7). */
+const connectionLog = (purpose: string): ColumnDeclaration => ({
+  category: "connection",
+  purpose,
+  legalBasis: "legitimate-interest",
+  retention: { kind: "fixed", days: 90, from: "created_at" },
+  erasure: { action: "delete" },
+});
+
+const outboxData = (purpose: string): ColumnDeclaration => ({
+  category: "account",
+  purpose,
+  legalBasis: "contract",
+  retention: { kind: "fixed", days: 30, from: "created_at" },
+  erasure: { action: "delete" },
+});
+
 export const INVENTORY: Inventory = {
   accounts: {
     describes: "A customer's billing account and portal identity.",
@@ -106,6 +158,17 @@ export const INVENTORY: Inventory = {
       }),
       created_at: accountData("Account history and accounting periods.", { action: "none" }),
       updated_at: accountData("Account history.", { action: "none" }),
+      email_verified_at: accountData("Whether the email address was proven before calls are allowed.", {
+        action: "delete",
+      }),
+      totp_secret: {
+        category: "credentials",
+        purpose: "Checking two-factor codes from the customer's authenticator app.",
+        legalBasis: "contract",
+        retention: { kind: "account-lifetime", graceDays: 0 },
+        erasure: { action: "delete" },
+      },
+      totp_enabled_at: accountData("Whether sign-in asks for a two-factor code.", { action: "delete" }),
     },
   },
   devices: {
@@ -338,6 +401,89 @@ export const INVENTORY: Inventory = {
       node_id: heldCallRecord("The server that handled the call, for support."),
       plan_id: heldCallRecord("The rate plan the call was priced on, for rerating."),
       rate_prefix: heldCallRecord("The deck prefix that priced the call, for rerating."),
+    },
+  },
+  consents: {
+    describes: "The customer's acceptance of one version of the Terms or the Privacy Policy.",
+    subject: "account_id",
+    columns: {
+      id: consentRecord("Identifies the acceptance."),
+      account_id: consentRecord("Whose acceptance it is."),
+      document: consentRecord("Which document was accepted."),
+      version: consentRecord("Which version of it was accepted."),
+      accepted_at: consentRecord("When it was accepted."),
+    },
+  },
+  identity_tokens: {
+    describes: "A single-use email-verification or password-reset link, kept only as a hash.",
+    subject: "account_id",
+    columns: {
+      token_hash: linkToken("Recognising the link when it is used; a one-way hash, never the link."),
+      account_id: linkToken("The account the link acts on."),
+      purpose: linkToken("Whether it verifies an email or resets a password."),
+      expires_at: linkToken("When the link stops working."),
+      used_at: linkToken("Making the link single-use."),
+      created_at: linkToken("When the link was sent."),
+    },
+  },
+  sessions: {
+    describes: "A signed-in portal session, its cookie kept only as a hash.",
+    subject: "account_id",
+    columns: {
+      id_hash: sessionData("Recognising the session cookie; a one-way hash, never the cookie."),
+      public_id: sessionData("Naming the session when the customer lists or ends sessions."),
+      account_id: sessionData("Whose session it is."),
+      created_at: sessionData("When the customer signed in."),
+      last_seen_at: sessionData("Ending sessions left idle."),
+      authenticated_at: sessionData("Asking for the password again before sensitive changes."),
+      expires_at: sessionData("Ending every session after its maximum life."),
+      ip_address: sessionData("Showing the customer where each session is from."),
+      user_agent: sessionData("Showing the customer which browser each session is."),
+    },
+  },
+  login_throttle: {
+    describes: "Failed sign-ins counted per email or per address, to slow down password guessing.",
+    subject: "key",
+    columns: {
+      key: throttleData("The email address or the network address being slowed down."),
+      failures: throttleData("How many sign-ins failed in a row."),
+      locked_until: throttleData("When the next attempt is allowed."),
+      updated_at: throttleData("When the last attempt failed."),
+    },
+  },
+  recovery_codes: {
+    describes: "A single-use two-factor recovery code, kept only as a hash.",
+    subject: "account_id",
+    columns: {
+      code_hash: deviceSecret("Recognising a recovery code; a one-way hash, never the code."),
+      account_id: deviceSecret("Whose code it is."),
+      used_at: deviceSecret("Making each code single-use."),
+      created_at: deviceSecret("When the codes were made."),
+    },
+  },
+  connection_log: {
+    describes: "One sign-in or API use: from which address, browser and approximate place.",
+    subject: "account_id",
+    columns: {
+      id: connectionLog("Identifies the entry."),
+      account_id: connectionLog("Whose activity it is."),
+      event: connectionLog("What happened (sign-in, failed two-factor, password reset)."),
+      ip_address: connectionLog("Letting the customer spot sign-ins that are not theirs."),
+      user_agent: connectionLog("Letting the customer recognise their own browsers."),
+      country: connectionLog("Approximate place of the address, for the customer's security page."),
+      city: connectionLog("Approximate place of the address, for the customer's security page."),
+      created_at: connectionLog("When it happened; retention runs from here."),
+    },
+  },
+  mail_outbox: {
+    describes: "An email kept on this machine because no SMTP server is configured.",
+    subject: "recipient",
+    columns: {
+      id: outboxData("Identifies the message."),
+      recipient: outboxData("Who the message is for."),
+      subject: outboxData("The message's subject."),
+      body: outboxData("The message's text, which may hold a single-use link."),
+      created_at: outboxData("When it was written; retention runs from here."),
     },
   },
   api_keys: {
