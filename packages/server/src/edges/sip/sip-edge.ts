@@ -242,7 +242,7 @@ export class SipEdge {
       ...(billing ? { authoriseCredit: (call) => billing.authorise({ callId, ...call }) } : {}),
     });
     if (!result.admitted) {
-      this.stack.respond(transaction, result.response);
+      // The refusal's CDR is written before the phone hears the answer, so it exists once the phone knows.
       if (billing && result.attempt) {
         const attempt = result.attempt;
         await billing
@@ -256,6 +256,7 @@ export class SipEdge {
           })
           .catch((error) => this.log.error({ err: error }, "refused call not recorded"));
       }
+      this.stack.respond(transaction, result.response);
       return;
     }
     if (transaction.terminated || transaction.finalResponseSent) return;
