@@ -23,7 +23,8 @@ export async function writeTransaction<T>(
       await sql`commit`.execute(connection);
       return result;
     } catch (error) {
-      await sql`rollback`.execute(connection);
+      // SQLite may have rolled back already (some errors end the transaction); the first error is the news.
+      await sql`rollback`.execute(connection).catch(() => {});
       throw error;
     }
   });

@@ -173,7 +173,8 @@ export class RatingService {
   /** The plan's rows in memory, built once per revision of the plan and shared by every call. */
   async rateTable(plan: RatePlan): Promise<RateTable> {
     const cached = this.tables.get(plan.id);
-    if (cached && cached.revision === plan.revision) return cached.table;
+    // A table built from a later revision than the caller read is at least as current.
+    if (cached && cached.revision >= plan.revision) return cached.table;
     const table = this.deps.repository.rates(plan.id).then((rates: RetailRate[]) => new RateTable(rates));
     this.tables.set(plan.id, { revision: plan.revision, table });
     table.catch(() => this.tables.delete(plan.id));
