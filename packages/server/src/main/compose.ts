@@ -201,7 +201,12 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const http = buildHttpApp({ logger, metrics, databaseReady: () => pingDatabase(database.db) });
+  const http = buildHttpApp({
+    logger,
+    metrics,
+    databaseReady: () => pingDatabase(database.db),
+    api: { services },
+  });
 
   const media = new RtpRelay({
     bindAddress: config.bindAddress,

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../../logging/logger.ts";
 import { problemErrorHandler, sendProblem } from "./problem.ts";
+import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { homeRoutes } from "./routes/home.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -11,6 +12,8 @@ export interface HttpAppDeps {
   logger: Logger;
   metrics: Registry;
   databaseReady: () => Promise<boolean>;
+  /** The REST API at /api/v1 with its docs; left out when not given (tools that need no API). */
+  api?: ApiV1Options | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
 }
@@ -20,6 +23,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 256 * 1024,
+    // Unknown properties are refused, not silently dropped, where a schema says additionalProperties: false.
+    ajv: { customOptions: { removeAdditional: false } },
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
@@ -59,5 +64,6 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.register(healthRoutes, { databaseReady: deps.databaseReady });
   app.register(metricsRoutes, { registry: deps.metrics });
   app.register(homeRoutes);
+  if (deps.api) app.register(apiV1, deps.api);
   return app;
 }

@@ -63,6 +63,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   "APIKEY.INVALID_NAME": 422,
   "APIKEY.INVALID_SCOPE": 422,
   "APIKEY.LIMIT_REACHED": 409,
+  "APIKEY.RATE_LIMITED": 429,
 };
 
 /** An RFC 9457 problem details body. */
