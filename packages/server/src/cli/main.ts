@@ -5,6 +5,7 @@ import { migrateToLatest } from "../db/migrator.ts";
 import { DomainError } from "../domains/domain-error.ts";
 import { runDoctor } from "../main/doctor.ts";
 import { registerBillingCommands } from "./billing-commands.ts";
+import { registerMailCommands } from "./mail-commands.ts";
 import { registerOperatorCommands } from "./operator-commands.ts";
 import { emit } from "./output.ts";
 import { startCommand } from "./start.ts";
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerOperatorCommands(program, config);
   registerBillingCommands(program, config);
+  registerMailCommands(program, config);
 
   try {
     await program.parseAsync(argv, { from: "user" });
