@@ -39,6 +39,7 @@ import type { RegistrarPolicy } from "../domains/registrations/registrations.typ
 import { CarriersRepository } from "../domains/routing/carriers.repository.ts";
 import { CarriersService } from "../domains/routing/carriers.service.ts";
 import { buildHttpApp } from "../edges/http/app.ts";
+import { sessionAuthenticator } from "../edges/http/session.ts";
 import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge } from "../edges/sip/sip-edge.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
@@ -205,7 +206,8 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     logger,
     metrics,
     databaseReady: () => pingDatabase(database.db),
-    api: { services },
+    api: { services, session: sessionAuthenticator(services.identity) },
+    auth: { identity: services.identity, accounts: services.accounts },
   });
 
   const media = new RtpRelay({

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../../logging/logger.ts";
 import { problemErrorHandler, sendProblem } from "./problem.ts";
 import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
+import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { homeRoutes } from "./routes/home.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -14,6 +16,8 @@ export interface HttpAppDeps {
   databaseReady: () => Promise<boolean>;
   /** The REST API at /api/v1 with its docs; left out when not given (tools that need no API). */
   api?: ApiV1Options | undefined;
+  /** Sign-up, sign-in and sessions at /api/v1/auth; left out when not given. */
+  auth?: AuthRoutesOptions | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
 }
@@ -61,9 +65,12 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     sendProblem(reply, { type: "about:blank", title: "Not found", status: 404, instance: request.url }),
   );
 
+  // Before every route plugin: cookies are parsed app-wide so any plugin can read the session (session.ts).
+  app.register(cookie);
   app.register(healthRoutes, { databaseReady: deps.databaseReady });
   app.register(metricsRoutes, { registry: deps.metrics });
   app.register(homeRoutes);
   if (deps.api) app.register(apiV1, deps.api);
+  if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
   return app;
 }
