@@ -30,6 +30,8 @@ export interface ProfileSummary {
   selfByFunction: ProfileEntry[];
   /** Self time summed per source file or npm package. */
   selfByPlace: ProfileEntry[];
+  /** Self time summed per layer: database, SIP library, media, sockets, GC... */
+  selfByLayer: ProfileEntry[];
   /** Time in a function of ours and everything it called, most first (our packages only). */
   inclusiveOurs: ProfileEntry[];
 }
@@ -117,6 +119,24 @@ function place(url: string): string {
   return path;
 }
 
+/** The layer a frame belongs to, for a coarse split of the time. */
+function layer(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (!url) return functionName.startsWith("(") ? functionName : "native code called from JS";
+  if (/node_modules\/(kysely|better-sqlite3)\//.test(url)) return "database (kysely, better-sqlite3)";
+  if (url.includes("/packages/sip/")) return "SIP library (packages/sip)";
+  if (url.includes("/packages/media/") || url.includes("node_modules/sdp-transform/")) {
+    return "media relay and SDP (packages/media, sdp-transform)";
+  }
+  if (url.includes("/packages/server/src/edges/")) return "SIP edge (packages/server/src/edges)";
+  if (url.includes("/packages/server/src/")) return "domains and the rest of packages/server";
+  if (url.includes("node_modules/libphonenumber-js/")) return "libphonenumber-js";
+  if (url.includes("node_modules/")) return "other npm packages";
+  if (url === "node:dgram") return "UDP sockets (node:dgram)";
+  if (url.startsWith("node:internal/crypto")) return "crypto (node:crypto)";
+  return "other Node internals (timers, promises, buffers)";
+}
+
 function labeller(maps: Map<string, SourceMap>): (frame: CallFrame) => string {
   return (frame) => {
     const name = frame.functionName || "(anonymous)";
@@ -151,6 +171,7 @@ export function summariseProfile(file: string, skipSeconds: number, count = 20):
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfByFunction = new Map<string, number>();
   const selfByPlace = new Map<string, number>();
+  const selfByLayer = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const add = (totals: Map<string, number>, key: string, time: number) =>
     totals.set(key, (totals.get(key) ?? 0) + time);
@@ -164,6 +185,7 @@ export function summariseProfile(file: string, skipSeconds: number, count = 20):
     all += time;
     add(selfByFunction, label(node.callFrame), time);
     add(selfByPlace, node.callFrame.url ? place(node.callFrame.url) : node.callFrame.functionName, time);
+    add(selfByLayer, layer(node.callFrame), time);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
@@ -178,6 +200,7 @@ export function summariseProfile(file: string, skipSeconds: number, count = 20):
     sampledSeconds: all / 1e6,
     selfByFunction: top(selfByFunction, all, count),
     selfByPlace: top(selfByPlace, all, count),
+    selfByLayer: top(selfByLayer, all, count),
     inclusiveOurs: top(inclusive, all, count),
   };
 }

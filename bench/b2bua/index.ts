@@ -175,6 +175,8 @@ async function benchZaqros(
   console.log(
     `  database now: ${rows.cdrs} CDRs, ${rows.ledgerEntries} ledger entries, ${rows.registrations} registrations`,
   );
+  const warnings = [...server.warnings].map(([message, count]) => `${count}x "${message}"`);
+  console.log(`  zaqros logged ${warnings.length === 0 ? "no warnings" : warnings.slice(0, 5).join(", ")}`);
   if (options.census && existsSync(censusFile)) result.census = readCensus(censusFile);
   if (options.profile) {
     // node writes one profile per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile);

@@ -30,6 +30,8 @@ export interface LoadStep extends Step {
   retransmissions: number;
   /** The server's busiest second, as a share of one core. */
   serverCpuPeak: number;
+  /** Server CPU time over the step divided by its calls, ms: what a call costs, whatever else runs. */
+  cpuMsPerCall: number;
   serverRssBytes: number;
   sippCpu: number;
   /** CPU 0's busy share that was not the server (other work on the machine). */
@@ -119,6 +121,7 @@ export async function loadStep(
     meanAnswerMs: step.counters.meanResponseMs,
     retransmissions: step.counters.retransmissions,
     serverCpuPeak: Math.max(peak, serverCpuTotal),
+    cpuMsPerCall: ((endUsage.cpuSeconds - startUsage.cpuSeconds) * 1000) / calls,
     serverRssBytes: Math.max(rss, endUsage.rssBytes),
     sippCpu: step.cpuSeconds / step.seconds,
     otherLoadOnServerCpu:

@@ -21,7 +21,7 @@ const pct = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}%`;
 
 export function printStepHeader(): void {
   console.log(
-    "      rate     calls      ok  failed   fail%  achieved answer ms  retrans  server CPU  server RSS  SIPp CPU  CPU0 other  verdict",
+    "      rate     calls      ok  failed   fail%  achieved answer ms  retrans  server CPU  CPU ms/call  server RSS  SIPp CPU  CPU0 other  verdict",
   );
 }
 
@@ -42,6 +42,7 @@ export function printStep(s: LoadStep): void {
       (s.meanAnswerMs === undefined ? "-" : s.meanAnswerMs.toFixed(1)).padStart(9),
       String(s.retransmissions).padStart(8),
       pct(s.serverCpuPeak).padStart(11),
+      s.cpuMsPerCall.toFixed(3).padStart(12),
       mib(s.serverRssBytes).padStart(11),
       pct(s.sippCpu).padStart(9),
       (s.otherLoadOnServerCpu === undefined ? "-" : pct(s.otherLoadOnServerCpu)).padStart(11),
@@ -57,6 +58,9 @@ export function printProfile(result: ScenarioResult): void {
     `\nPROFILE zaqros ${result.scenario}: ${summary.sampledSeconds.toFixed(1)} s of CPU sampled after start-up ` +
       `(${result.profile.file}; lines of the sources tsx compiled)`,
   );
+  console.log("  self time by layer:");
+  for (const entry of summary.selfByLayer)
+    console.log(`    ${pct(entry.share, 1).padStart(6)}  ${entry.name}`);
   console.log("  self time by function:");
   for (const entry of summary.selfByFunction)
     console.log(`    ${pct(entry.share, 1).padStart(6)}  ${entry.name}`);
@@ -97,6 +101,15 @@ function judgeRatio(zaqros: ScenarioResult, kamailio: ScenarioResult): string {
   return `not known: ${zaqrosExact ? "Kamailio's" : "Zaqros'"} limit was not reached (${ratio} from the floors)`;
 }
 
+/**
+ * Calls a whole core would carry at the CPU cost per call of the busiest step that passed: a
+ * projection, not a measurement, but one that other work on the machine disturbs far less.
+ */
+function projected(result: ScenarioResult): number | undefined {
+  const best = result.ramp.best;
+  return best && best.cpuMsPerCall > 0 ? 1000 / best.cpuMsPerCall : undefined;
+}
+
 export function summarise(results: readonly ScenarioResult[], rule: string): void {
   console.log(`\nSUMMARY (highest rate that passed: ${rule}; servers on one core)`);
   for (const scenario of ["calls", "registers"] as const) {
@@ -110,11 +123,26 @@ export function summarise(results: readonly ScenarioResult[], rule: string): voi
       const best = r.ramp.best;
       if (!best) return `no rate passed (${r.ramp.stop})`;
       const floor = limitFound(r) ? "" : ` or more (${r.ramp.stop})`;
-      return `${best.rate} ${unit}${floor}, server CPU ${pct(best.serverCpuPeak)}, RSS ${mib(r.rssAtEndBytes)}`;
+      return (
+        `${best.rate} ${unit}${floor}, server CPU ${pct(best.serverCpuPeak)}, ` +
+        `${best.cpuMsPerCall.toFixed(3)} ms CPU a call, RSS ${mib(r.rssAtEndBytes)}`
+      );
     };
     console.log(`RESULT ${scenario}: zaqros ${describe(zaqros)}`);
     console.log(`RESULT ${scenario}: kamailio ${describe(kamailio)}`);
     if (zaqros && kamailio)
       console.log(`RESULT ${scenario}: ratio zaqros/kamailio ${judgeRatio(zaqros, kamailio)}`);
+    const z = zaqros && projected(zaqros);
+    const k = kamailio && projected(kamailio);
+    const each = [
+      z === undefined ? undefined : `zaqros ${z.toFixed(0)}`,
+      k === undefined ? undefined : `kamailio ${k.toFixed(0)}`,
+    ].filter(Boolean);
+    if (each.length > 0) {
+      console.log(
+        `RESULT ${scenario}: projected on a whole core from CPU per call (not measured): ${each.join(", ")} ` +
+          `${unit}${z !== undefined && k !== undefined ? `, ratio ${(z / k).toFixed(2)}` : ""}`,
+      );
+    }
   }
 }

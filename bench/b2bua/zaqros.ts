@@ -113,11 +113,33 @@ export function countRows(dataDir: string): { cdrs: number; registrations: numbe
 
 /** A running `zaqros start`. */
 export class ZaqrosServer {
+  /** Warnings and errors it logged (pino JSON lines at level 40 or above), by message. */
+  readonly warnings = new Map<string, number>();
+
   private constructor(
     private readonly children: Children,
     readonly child: ChildProcess,
     readonly output: () => string,
-  ) {}
+  ) {
+    let partial = "";
+    const read = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line.startsWith("{")) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string };
+          if ((entry.level ?? 0) < 40) continue;
+          const message = entry.msg ?? "(no message)";
+          this.warnings.set(message, (this.warnings.get(message) ?? 0) + 1);
+        } catch {
+          // Not a log line.
+        }
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+  }
 
   /**
    * Starts `node packages/server/bin/zaqros.mjs start` pinned to `cpu` and waits until it says it
