@@ -57,7 +57,8 @@ function unauthorised(request: FastifyRequest, reply: FastifyReply, detail: stri
  */
 export async function refuseKeyInUrl(request: FastifyRequest, reply: FastifyReply) {
   const query = request.query as Record<string, unknown> | undefined;
-  const found = KEY_QUERY_PARAMETERS.find((name) => query && Object.hasOwn(query, name));
+  const names = new Set(Object.keys(query ?? {}).map((name) => name.toLowerCase()));
+  const found = KEY_QUERY_PARAMETERS.find((name) => names.has(name));
   if (found === undefined) return;
   return sendProblem(reply, {
     type: "about:blank",

@@ -464,3 +464,87 @@ forEachDialectWithServices("REST API rate limit", (ctx) => {
     }
   });
 });
+
+forEachDialectWithServices("REST API authentication ways", (ctx) => {
+  test("when a portal session is plugged in, then it authenticates without a key, and a bad key is still refused", async () => {
+    const { services, clock } = ctx();
+    const account = await services.accounts.create({ name: "Sessioned", email: "session-api@example.com" });
+    const app = buildHttpApp({
+      logger: createLogger({ level: "silent", format: "json" }),
+      metrics: new Registry(),
+      databaseReady: async () => true,
+      api: {
+        services,
+        now: clock.now,
+        session: async (request) =>
+          request.headers["x-test-session"] === "valid" ? { accountId: account.id } : undefined,
+      },
+    });
+    try {
+      const viaSession = await app.inject({
+        method: "GET",
+        url: "/api/v1/account",
+        headers: { "x-test-session": "valid" },
+      });
+      assert.equal(viaSession.statusCode, 200);
+      assert.equal(viaSession.json().id, account.id);
+      const neither = await app.inject({
+        method: "GET",
+        url: "/api/v1/account",
+        headers: { "x-test-session": "stale" },
+      });
+      assert.equal(neither.statusCode, 401);
+      const badKey = await app.inject({
+        method: "GET",
+        url: "/api/v1/account",
+        headers: { "x-test-session": "valid", authorization: `Bearer zq_live_${"0".repeat(32)}` },
+      });
+      assert.equal(
+        badKey.statusCode,
+        401,
+        "a key that is sent must be valid; the session does not paper over it",
+      );
+      const upper = await app.inject({
+        method: "GET",
+        url: "/api/v1/account?API_KEY=zq_live_x",
+        headers: { "x-test-session": "valid" },
+      });
+      assert.equal(upper.statusCode, 400);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("when a key is asked for with a bad body, then 400 or 413 and no key is made", async () => {
+    const { services, clock } = ctx();
+    const account = await services.accounts.create({ name: "Keys", email: "keys-body-api@example.com" });
+    const secret = (await services.apiKeys.create(account.id, { name: "rw", scope: "read-write" })).secret;
+    const app = buildHttpApp({
+      logger: createLogger({ level: "silent", format: "json" }),
+      metrics: new Registry(),
+      databaseReady: async () => true,
+      api: { services, now: clock.now },
+    });
+    try {
+      for (const [payload, status] of [
+        [{ name: "x", scope: "admin" }, 400],
+        [{ name: "x", scope: "read", owner: "someone-else" }, 400],
+        [{ scope: "read" }, 400],
+        [{ name: { first: "x" }, scope: "read" }, 400],
+        [{ name: "x".repeat(8_000), scope: "read" }, 413],
+      ] as const) {
+        const response = await app.inject({
+          method: "POST",
+          url: "/api/v1/api-keys",
+          headers: { authorization: `Bearer ${secret}` },
+          payload,
+        });
+        assert.equal(response.statusCode, status, JSON.stringify(payload).slice(0, 50));
+        assert.match(String(response.headers["content-type"]), /^application\/problem\+json/);
+      }
+      assert.equal((await services.apiKeys.list(account.id)).length, 1);
+    } finally {
+      await app.close();
+    }
+  });
+});
