@@ -31,6 +31,8 @@ export interface AccountsTable {
   totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
   /** When two-factor sign-in was switched on; null means off (identity owns this column). */
   totp_enabled_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last 30-second step whose code was accepted, so no code works twice (identity owns this column). */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type AccountStatus = "active" | "suspended" | "closed";
@@ -260,7 +262,9 @@ export interface ConsentsTable {
 export interface IdentityTokensTable {
   token_hash: string;
   account_id: string;
-  purpose: "verify-email" | "password-reset";
+  purpose: "verify-email" | "password-reset" | "change-email";
+  /** For change-email: the address that becomes the account's once the link is used. */
+  new_email: string | null;
   expires_at: string;
   used_at: string | null;
   created_at: string;

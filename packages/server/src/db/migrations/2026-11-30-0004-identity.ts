@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
-import { timestampType } from "./column-types.ts";
+import { bigintType, timestampType } from "./column-types.ts";
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("accounts").addColumn("email_verified_at", timestampType(db)).execute();
   await db.schema.alterTable("accounts").addColumn("totp_secret", "text").execute();
   await db.schema.alterTable("accounts").addColumn("totp_enabled_at", timestampType(db)).execute();
+  await db.schema.alterTable("accounts").addColumn("totp_last_step", bigintType(db)).execute();
 
   await db.schema
     .createTable("consents")
@@ -21,6 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("token_hash", "text", (c) => c.primaryKey())
     .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id").onDelete("cascade"))
     .addColumn("purpose", "text", (c) => c.notNull())
+    .addColumn("new_email", "text")
     .addColumn("expires_at", timestampType(db), (c) => c.notNull())
     .addColumn("used_at", timestampType(db))
     .addColumn("created_at", timestampType(db), (c) => c.notNull())
@@ -105,6 +107,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   ]) {
     await db.schema.dropTable(table).execute();
   }
+  await db.schema.alterTable("accounts").dropColumn("totp_last_step").execute();
   await db.schema.alterTable("accounts").dropColumn("totp_enabled_at").execute();
   await db.schema.alterTable("accounts").dropColumn("totp_secret").execute();
   await db.schema.alterTable("accounts").dropColumn("email_verified_at").execute();

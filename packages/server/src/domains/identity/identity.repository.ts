@@ -22,7 +22,7 @@ export class IdentityRepository {
   async findCredentials(email: string) {
     return this.db
       .selectFrom("accounts")
-      .select(["id", "email", "password_hash", "status", "totp_secret", "totp_enabled_at"])
+      .select(["id", "email", "password_hash", "status", "totp_secret", "totp_enabled_at", "totp_last_step"])
       .where("email", "=", email)
       .executeTakeFirst();
   }
@@ -62,7 +62,34 @@ export class IdentityRepository {
   async setTotp(accountId: string, secret: string | null, enabledAt: string | null, at: string) {
     await this.db
       .updateTable("accounts")
-      .set({ totp_secret: secret, totp_enabled_at: enabledAt, updated_at: at })
+      .set({ totp_secret: secret, totp_enabled_at: enabledAt, totp_last_step: null, updated_at: at })
+      .where("id", "=", accountId)
+      .execute();
+  }
+
+  async enableTotp(accountId: string, at: string) {
+    await this.db
+      .updateTable("accounts")
+      .set({ totp_enabled_at: at, updated_at: at })
+      .where("id", "=", accountId)
+      .execute();
+  }
+
+  /** Records a TOTP step as used; false when that step or a later one was used already (a replayed code). */
+  async useTotpStep(accountId: string, step: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("accounts")
+      .set({ totp_last_step: step })
+      .where("id", "=", accountId)
+      .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async setEmail(accountId: string, email: string, at: string) {
+    await this.db
+      .updateTable("accounts")
+      .set({ email, email_verified_at: at, updated_at: at })
       .where("id", "=", accountId)
       .execute();
   }
@@ -86,16 +113,19 @@ export class IdentityRepository {
 
   /** Marks a live token used and returns its account; undefined when unknown, used, expired or of another purpose. */
   async consumeToken(hash: string, purpose: IdentityTokensTable["purpose"], at: string) {
-    const row = await this.db
+    return (await this.consumeTokenRow(hash, purpose, at))?.account_id;
+  }
+
+  async consumeTokenRow(hash: string, purpose: IdentityTokensTable["purpose"], at: string) {
+    return this.db
       .updateTable("identity_tokens")
       .set({ used_at: at })
       .where("token_hash", "=", hash)
       .where("purpose", "=", purpose)
       .where("used_at", "is", null)
       .where("expires_at", ">", at)
-      .returning(["account_id"])
+      .returning(["account_id", "new_email"])
       .executeTakeFirst();
-    return row?.account_id;
   }
 
   async insertSession(row: Selectable<SessionsTable>) {
@@ -130,6 +160,14 @@ export class IdentityRepository {
       .where("public_id", "=", publicId)
       .executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  async deleteOtherSessions(accountId: string, keepIdHash: string) {
+    await this.db
+      .deleteFrom("sessions")
+      .where("account_id", "=", accountId)
+      .where("id_hash", "!=", keepIdHash)
+      .execute();
   }
 
   async deleteAllSessions(accountId: string) {

@@ -130,13 +130,19 @@ export class IdentityService {
     await this.deps.notify.sendEmailVerification(email, token);
   }
 
-  private async issueToken(accountId: string, purpose: "verify-email" | "password-reset", seconds: number) {
+  private async issueToken(
+    accountId: string,
+    purpose: "verify-email" | "password-reset" | "change-email",
+    seconds: number,
+    newEmail: string | null = null,
+  ) {
     const token = newSecretToken();
     const at = this.now();
     await this.repository.insertToken({
       token_hash: tokenHash(token),
       account_id: accountId,
       purpose,
+      new_email: newEmail,
       expires_at: plus(at, seconds),
       used_at: null,
       created_at: at.toISOString(),
@@ -216,16 +222,25 @@ export class IdentityService {
 
   private async checkSecondFactor(accountId: string, secret: string, code: string): Promise<boolean> {
     const compact = code.replace(/[\s-]/g, "");
-    if (/^\d{6}$/.test(compact)) {
-      return (
-        totpFor(secret).validate({ token: compact, timestamp: this.now().getTime(), window: 1 }) !== null
-      );
-    }
+    if (/^\d{6}$/.test(compact)) return this.useTotpCode(accountId, secret, compact);
     return this.repository.consumeRecoveryCode(
       accountId,
       tokenHash(compact.toUpperCase()),
       this.now().toISOString(),
     );
+  }
+
+  /**
+   * Accepts a TOTP code of the current step or one step either side (clock drift), once.
+   *
+   * @remarks RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the OTP after the
+   * successful validation has been issued for the first OTP, which ensures one-time only use of an OTP."
+   */
+  private async useTotpCode(accountId: string, secret: string, code: string): Promise<boolean> {
+    const timestamp = this.now().getTime();
+    const delta = totpFor(secret).validate({ token: code, timestamp, window: 1 });
+    if (delta === null) return false;
+    return this.repository.useTotpStep(accountId, Math.floor(timestamp / 30_000) + delta);
   }
 
   private async openSession(accountId: string, client: ClientInfo): Promise<NewSession> {
@@ -344,21 +359,57 @@ export class IdentityService {
     if (account.totp_enabled_at) {
       throw fail("IDENTITY.TWO_FACTOR_ALREADY_ENABLED", "Two-factor sign-in is already on.");
     }
-    const valid = totpFor(account.totp_secret).validate({
-      token: code.replace(/\s/g, ""),
-      timestamp: this.now().getTime(),
-      window: 1,
-    });
-    if (valid === null) throw fail("IDENTITY.INVALID_TWO_FACTOR_CODE", "That code is wrong.");
+    if (!(await this.useTotpCode(session.accountId, account.totp_secret, code.replace(/\s/g, "")))) {
+      throw fail("IDENTITY.INVALID_TWO_FACTOR_CODE", "That code is wrong.");
+    }
     const at = this.now().toISOString();
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     await this.repository.replaceRecoveryCodes(session.accountId, codes.map(tokenHash), at);
-    await this.repository.setTotp(session.accountId, account.totp_secret, at, at);
+    await this.repository.enableTotp(session.accountId, at);
     await this.deps.notify.sendSecurityNotice(
       account.email,
       "Two-factor sign-in was switched on for your account.",
     );
     return codes;
+  }
+
+  /** Changes the password inside a recently re-authenticated session; every other session ends. */
+  async changePassword(session: SessionInfo & { token: string }, newPassword: string): Promise<void> {
+    this.requireRecentAuthentication(session);
+    checkNewPassword(newPassword);
+    const at = this.now().toISOString();
+    await this.repository.setPasswordHash(session.accountId, await passwordHasher.hash(newPassword), at);
+    await this.repository.deleteOtherSessions(session.accountId, tokenHash(session.token));
+    const account = await this.deps.accounts.get(session.accountId);
+    await this.deps.notify.sendSecurityNotice(account.email, "Your Zaqros password was changed.");
+  }
+
+  /**
+   * Mails a confirmation link to the new address; the account moves to it only when the link is
+   * used. An address already taken gets no link, and the caller sees the same outcome.
+   */
+  async requestEmailChange(session: SessionInfo, rawEmail: string): Promise<void> {
+    this.requireRecentAuthentication(session);
+    const email = normaliseEmail(rawEmail);
+    if (await this.repository.findCredentials(email)) return;
+    const token = await this.issueToken(session.accountId, "change-email", VERIFY_EMAIL_SECONDS, email);
+    await this.deps.notify.sendEmailChange(email, token);
+  }
+
+  async confirmEmailChange(token: string): Promise<void> {
+    const at = this.now().toISOString();
+    const row = await this.repository.consumeTokenRow(tokenHash(token), "change-email", at);
+    if (!row?.new_email)
+      throw fail("IDENTITY.INVALID_TOKEN", "That link is unknown, already used or expired.");
+    if (await this.repository.findCredentials(row.new_email)) {
+      throw new DomainError("ACCOUNT.EMAIL_TAKEN", "Another account already uses that email address.");
+    }
+    const previous = await this.deps.accounts.get(row.account_id);
+    await this.repository.setEmail(row.account_id, row.new_email, at);
+    await this.deps.notify.sendSecurityNotice(
+      previous.email,
+      `The email address of your Zaqros account was changed to ${row.new_email}.`,
+    );
   }
 
   async disableTwoFactor(session: SessionInfo): Promise<void> {

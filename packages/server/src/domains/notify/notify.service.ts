@@ -20,6 +20,14 @@ export class NotifyService {
     });
   }
 
+  sendEmailChange(to: string, token: string) {
+    return this.deps.transport.send({
+      to,
+      subject: "Confirm your new email address for Zaqros",
+      text: `Open this link to make this the email address of your Zaqros account:\n\n${this.deps.portalUrl}/confirm-email?token=${token}\n\nIf you did not ask for this, ignore this message.\n`,
+    });
+  }
+
   sendPasswordReset(to: string, token: string) {
     return this.deps.transport.send({
       to,

@@ -169,6 +169,13 @@ export const INVENTORY: Inventory = {
         erasure: { action: "delete" },
       },
       totp_enabled_at: accountData("Whether sign-in asks for a two-factor code.", { action: "delete" }),
+      totp_last_step: {
+        category: "credentials",
+        purpose: "Refusing a two-factor code that was already used.",
+        legalBasis: "contract",
+        retention: { kind: "account-lifetime", graceDays: 0 },
+        erasure: { action: "delete" },
+      },
     },
   },
   devices: {
@@ -420,7 +427,8 @@ export const INVENTORY: Inventory = {
     columns: {
       token_hash: linkToken("Recognising the link when it is used; a one-way hash, never the link."),
       account_id: linkToken("The account the link acts on."),
-      purpose: linkToken("Whether it verifies an email or resets a password."),
+      purpose: linkToken("Whether it verifies an email, changes it or resets a password."),
+      new_email: linkToken("The address an email change moves the account to once confirmed."),
       expires_at: linkToken("When the link stops working."),
       used_at: linkToken("Making the link single-use."),
       created_at: linkToken("When the link was sent."),

@@ -74,6 +74,11 @@ export const authSchemas = {
   },
   resetConfirm: { body: body({ token, password }, ["token", "password"]), response: noContent },
   reauthenticate: { body: body({ password }, ["password"]), response: noContent },
+  changePassword: { body: body({ password }, ["password"]), response: noContent },
+  changeEmail: {
+    body: body({ email }, ["email"]),
+    response: { 202: { type: "object", properties: { status: { type: "string" } } } },
+  },
   empty: { response: noContent },
   me: {
     response: {

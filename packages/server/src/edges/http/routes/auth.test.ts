@@ -308,7 +308,11 @@ forEachDialectWithServices(
       const bare = await post("/login", { email, password: PASSWORD });
       assert.equal(bare.statusCode, 401);
       assert.equal(bare.json().code, "IDENTITY.TWO_FACTOR_REQUIRED");
-      await logIn(email, PASSWORD, { totp: codeNow() });
+      clock.advance(30);
+      const code = codeNow();
+      await logIn(email, PASSWORD, { totp: code });
+      const replayed = await post("/login", { email, password: PASSWORD, totp: code });
+      assert.equal(replayed.statusCode, 401, "a TOTP code works once");
       await logIn(email, PASSWORD, { totp: recovery[0] });
       const reused = await post("/login", { email, password: PASSWORD, totp: recovery[0] });
       assert.equal(reused.statusCode, 401);
@@ -317,6 +321,35 @@ forEachDialectWithServices(
 
       assert.equal((await post("/2fa/disable", undefined, signed)).statusCode, 204);
       await logIn(email);
+    });
+
+    test("when a customer changes password or email, then it needs a recent password, ends other sessions and tells the old address", async () => {
+      const { clock } = context();
+      const email = address("change");
+      await signUp(email);
+      const here = await logIn(email);
+      const elsewhere = await logIn(email);
+      clock.advance(11 * 60);
+      await get("/me", elsewhere);
+      const stale = await post("/password", { password: "a brand new passphrase" }, here);
+      assert.equal(stale.statusCode, 403);
+      assert.equal(stale.json().code, "IDENTITY.REAUTHENTICATION_REQUIRED");
+      assert.equal((await post("/reauthenticate", { password: PASSWORD }, here)).statusCode, 204);
+      assert.equal((await post("/password", { password: "Password123" }, here)).statusCode, 422);
+      assert.equal((await post("/password", { password: "a brand new passphrase" }, here)).statusCode, 204);
+      assert.equal((await get("/me", here)).statusCode, 200);
+      assert.equal((await get("/me", elsewhere)).statusCode, 401);
+      assert.equal((await post("/login", { email, password: PASSWORD })).statusCode, 401);
+
+      const moved = address("moved");
+      assert.equal((await post("/email", { email: moved }, here)).statusCode, 202);
+      const link = tokenFrom(await smtp.waitFor(moved, /confirm-email\?token=/));
+      assert.equal((await get("/me", here)).json().email, email, "nothing changes before the link is used");
+      assert.equal((await post("/email/confirm", { token: link })).statusCode, 204);
+      assert.equal((await get("/me", here)).json().email, moved);
+      await smtp.waitFor(email, /changed to/);
+      assert.equal((await post("/email/confirm", { token: link })).statusCode, 400);
+      await logIn(moved, "a brand new passphrase");
     });
 
     test("when a customer signs in, then Security shows where from, and the place is unknown without an IP database", async () => {

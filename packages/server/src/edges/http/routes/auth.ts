@@ -24,8 +24,8 @@ function sessionOf(request: FastifyRequest) {
 }
 
 /**
- * `/api/v1/auth`: sign-up, email verification, sign-in and out, sessions, password reset,
- * re-authentication, two-factor, the account and its security activity. Register with
+ * `/api/v1/auth`: sign-up, email verification, sign-in and out, sessions, password reset and
+ * change, email change, re-authentication, two-factor, the account and its security activity. Register with
  * `{ prefix: "/api/v1/auth" }`.
  *
  * Routes used before signing in check only that a browser request comes from this site (there is
@@ -73,6 +73,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { i
         csrfToken: opened.csrfToken,
         session: { id: opened.session.id, expiresAt: opened.session.expiresAt },
       };
+    });
+
+    open.post("/email/confirm", { schema: S.token }, async (request, reply) => {
+      await identity.confirmEmailChange((request.body as { token: string }).token);
+      return reply.status(204).send();
     });
 
     open.post("/password-reset/request", { schema: S.resetRequest }, async (request, reply) => {
@@ -138,6 +143,16 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { i
         (request.body as { password: string }).password,
       );
       return reply.status(204).send();
+    });
+
+    signedIn.post("/password", { schema: S.changePassword }, async (request, reply) => {
+      await identity.changePassword(sessionOf(request), (request.body as { password: string }).password);
+      return reply.status(204).send();
+    });
+
+    signedIn.post("/email", { schema: S.changeEmail }, async (request, reply) => {
+      await identity.requestEmailChange(sessionOf(request), (request.body as { email: string }).email);
+      return reply.status(202).send({ status: "confirmation-sent-to-new-address" });
     });
 
     signedIn.post("/2fa/setup", { schema: S.twoFactorSetup }, async (request) =>
