@@ -123,7 +123,10 @@ function place(url: string): string {
 function layer(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith("(") ? functionName : "native code called from JS";
-  if (/node_modules\/(kysely|better-sqlite3)\//.test(url)) return "database (kysely, better-sqlite3)";
+  // query-census.mjs wraps better-sqlite3's calls, so SQLite's own time shows up in its frames.
+  if (/node_modules\/(kysely|better-sqlite3)\/|query-census\.mjs$/.test(url)) {
+    return "database (kysely, better-sqlite3)";
+  }
   if (url.includes("/packages/sip/")) return "SIP library (packages/sip)";
   if (url.includes("/packages/media/") || url.includes("node_modules/sdp-transform/")) {
     return "media relay and SDP (packages/media, sdp-transform)";

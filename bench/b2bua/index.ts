@@ -6,7 +6,7 @@
  *   npx tsx bench/b2bua/index.ts [--servers zaqros,kamailio] [--scenarios calls,registers]
  *        [--step-seconds 5] [--hold-ms 1000] [--users 1000] [--calls-start 100] [--registers-start 500]
  *        [--factor 2] [--resolution 0.1] [--max-steps 8] [--budget-seconds 300] [--failures-only]
- *        [--profile] [--census] [--nice N] [--no-pin] [--keep]
+ *        [--profile] [--census] [--no-pin] [--keep]
  *
  * Servers are pinned to CPU 0, SIPp (phones and carrier) to CPU 1. Loopback only: Zaqros and
  * Kamailio on 127.0.0.1, phones on 127.0.0.2, the carrier on 127.0.0.3. See README.md.
@@ -20,7 +20,7 @@ import { KamailioServer } from "./kamailio.ts";
 import { type LoadStep, loadStep, settle, type Target } from "./load-step.ts";
 import { type Placement, parseOptions, passRule, type ScenarioName } from "./options.ts";
 import { usageOf } from "./process-usage.ts";
-import { Children, canPin, pinSelf, setNice } from "./processes.ts";
+import { Children, canPin, pinSelf } from "./processes.ts";
 import { printCensus, QUERY_CENSUS_ENV, QUERY_CENSUS_PRELOAD, readCensus } from "./query-census.ts";
 import { findHighestRate, type RampResult } from "./ramp.ts";
 import { mib, printProfile, printStep, printStepHeader, type ScenarioResult, summarise } from "./report.ts";
@@ -34,7 +34,6 @@ const DOMAIN = "bench.zaqros";
 const options = parseOptions(process.argv.slice(2));
 const pinned = options.pin && canPin();
 const placement: Placement = { server: pinned ? 0 : undefined, sipp: pinned ? 1 : undefined };
-if (options.nice !== 0) setNice(options.nice);
 const children = new Children();
 
 async function runScenario(
@@ -250,7 +249,7 @@ async function main(): Promise<void> {
     `node ${process.version}, load average ${loadavg()
       .map((load) => load.toFixed(2))
       .join(" ")}, ${pinned ? "servers pinned to CPU 0, SIPp to CPU 1" : "not pinned"}, ` +
-      `${options.nice !== 0 ? `nice ${options.nice}, ` : ""}${options.users} users, ` +
+      `${options.users} users, ` +
       `work dir ${workDir}`,
   );
   let runsLeft = options.servers.length * options.scenarios.length;

@@ -36,6 +36,8 @@ export interface LoadStep extends Step {
   sippCpu: number;
   /** CPU 0's busy share that was not the server (other work on the machine). */
   otherLoadOnServerCpu: number | undefined;
+  /** Seconds per second the server was ready to run but waited for its CPU: other work took it. */
+  runQueueShare: number;
 }
 
 /** The server under load: where to send, and which processes are it. */
@@ -122,6 +124,7 @@ export async function loadStep(
     retransmissions: step.counters.retransmissions,
     serverCpuPeak: Math.max(peak, serverCpuTotal),
     cpuMsPerCall: ((endUsage.cpuSeconds - startUsage.cpuSeconds) * 1000) / calls,
+    runQueueShare: (endUsage.runQueueSeconds - startUsage.runQueueSeconds) / step.seconds,
     serverRssBytes: Math.max(rss, endUsage.rssBytes),
     sippCpu: step.cpuSeconds / step.seconds,
     otherLoadOnServerCpu:

@@ -38,18 +38,9 @@ export function parseOptions(args: string[]) {
     profile: args.includes("--profile"),
     census: args.includes("--census"),
     failuresOnly: args.includes("--failures-only"),
-    nice: niceness(args),
     pin: !args.includes("--no-pin"),
     keep: args.includes("--keep"),
   };
-}
-
-function niceness(args: string[]): number {
-  const index = args.indexOf("--nice");
-  if (index === -1) return 0;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error("--nice takes -20 to 19");
-  return value;
 }
 
 /** Where the servers and SIPp run. */

@@ -7,6 +7,8 @@ const TICKS_PER_SECOND = 100;
 export interface Usage {
   cpuSeconds: number;
   rssBytes: number;
+  /** Time their threads were ready to run but waited for a CPU (schedstat), seconds. */
+  runQueueSeconds: number;
 }
 
 function readStat(pid: number): { pgrp: number; cpuTicks: number } | undefined {
@@ -30,6 +32,20 @@ function readRss(pid: number): number {
   }
 }
 
+/** Run-queue wait of every thread of `pid`, in nanoseconds (the second field of schedstat). */
+function readRunQueueWait(pid: number): number {
+  let total = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ");
+      total += Number(fields[1]) || 0;
+    }
+  } catch {
+    // The process or thread ended meanwhile.
+  }
+  return total;
+}
+
 /** The processes of a process group (a forking server and its workers). */
 export function groupMembers(pgid: number): number[] {
   const members: number[] = [];
@@ -44,11 +60,13 @@ export function groupMembers(pgid: number): number[] {
 export function usageOf(pids: readonly number[]): Usage {
   let ticks = 0;
   let rssBytes = 0;
+  let waitNs = 0;
   for (const pid of pids) {
     ticks += readStat(pid)?.cpuTicks ?? 0;
     rssBytes += readRss(pid);
+    waitNs += readRunQueueWait(pid);
   }
-  return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes };
+  return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes, runQueueSeconds: waitNs / 1e9 };
 }
 
 /** The busy share of each CPU between two readings of /proc/stat (`cpu0`, `cpu1`, ...). */

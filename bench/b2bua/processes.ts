@@ -5,12 +5,6 @@ import { once } from "node:events";
 export type Cpu = 0 | 1 | undefined;
 
 let tasksetWorks: boolean | undefined;
-let niceness = 0;
-
-/** Runs every child at this niceness (negative values need root and take CPU from other work). */
-export function setNice(value: number): void {
-  niceness = value;
-}
 
 /** Pins this process (all its threads) to `cpu`. */
 export function pinSelf(cpu: 0 | 1): void {
@@ -43,8 +37,7 @@ export class Children {
 
   /** Starts `command` pinned to `cpu` (through taskset, so every thread and fork inherits it). */
   spawn(command: readonly string[], cpu: Cpu, options: SpawnOptions = {}): ChildProcess {
-    const pinned = cpu === undefined ? command : ["taskset", "-c", String(cpu), ...command];
-    const argv = niceness === 0 ? pinned : ["nice", "-n", String(niceness), ...pinned];
+    const argv = cpu === undefined ? command : ["taskset", "-c", String(cpu), ...command];
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], ...options });
     this.#live.add(child);
     child.once("exit", () => this.#live.delete(child));

@@ -21,7 +21,7 @@ const pct = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}%`;
 
 export function printStepHeader(): void {
   console.log(
-    "      rate     calls      ok  failed   fail%  achieved answer ms  retrans  server CPU  CPU ms/call  server RSS  SIPp CPU  CPU0 other  verdict",
+    "      rate     calls      ok  failed   fail%  achieved answer ms  retrans  server CPU  CPU ms/call  server RSS  SIPp CPU  CPU0 other  waited  verdict",
   );
 }
 
@@ -46,6 +46,7 @@ export function printStep(s: LoadStep): void {
       mib(s.serverRssBytes).padStart(11),
       pct(s.sippCpu).padStart(9),
       (s.otherLoadOnServerCpu === undefined ? "-" : pct(s.otherLoadOnServerCpu)).padStart(11),
+      pct(s.runQueueShare).padStart(7),
       ` ${verdicts[s.verdict]}`,
     ].join(" "),
   );
@@ -125,7 +126,8 @@ export function summarise(results: readonly ScenarioResult[], rule: string): voi
       const floor = limitFound(r) ? "" : ` or more (${r.ramp.stop})`;
       return (
         `${best.rate} ${unit}${floor}, server CPU ${pct(best.serverCpuPeak)}, ` +
-        `${best.cpuMsPerCall.toFixed(3)} ms CPU a call, RSS ${mib(r.rssAtEndBytes)}`
+        `${best.cpuMsPerCall.toFixed(3)} ms CPU a call, waited ${pct(best.runQueueShare)} for the CPU, ` +
+        `RSS ${mib(r.rssAtEndBytes)}`
       );
     };
     console.log(`RESULT ${scenario}: zaqros ${describe(zaqros)}`);
