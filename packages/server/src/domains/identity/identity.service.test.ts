@@ -100,6 +100,32 @@ forEachDialectWithServices(
       const session = await services.identity.login({ ...wrong, password: "correct horse battery" });
       assert.ok(session.token.length >= 43);
     });
+
+    test("when one address tries many accounts, then that address waits while others sign in", async () => {
+      const { services, clock } = context();
+      clock.advance(3600);
+      const attacker = { ipAddress: "203.0.113.66", userAgent: "spray/1.0" };
+      for (let i = 0; i < 20; i++) {
+        await assert.rejects(
+          services.identity.login({
+            email: `victim-${i}-${run}@example.com`,
+            password: "Winter2026!",
+            ...attacker,
+          }),
+          { code: "IDENTITY.INVALID_CREDENTIALS" },
+        );
+      }
+      await assert.rejects(
+        services.identity.login({ email: cy, password: "correct horse battery", ...attacker }),
+        { code: "IDENTITY.TOO_MANY_ATTEMPTS" },
+      );
+      const fromHome = await services.identity.login({
+        email: cy,
+        password: "correct horse battery",
+        ...client,
+      });
+      assert.equal(fromHome.session.ipAddress, client.ipAddress);
+    });
   },
   { mailTransport: mail },
 );

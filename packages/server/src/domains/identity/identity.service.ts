@@ -175,7 +175,7 @@ export class IdentityService {
   async login(input: LoginInput): Promise<NewSession> {
     const email = input.email.trim().toLowerCase();
     const keys = [
-      { key: `email:${email}`, free: FREE_FAILURES.email },
+      { key: emailThrottleKey(email), free: FREE_FAILURES.email },
       ...(input.ipAddress ? [{ key: `address:${input.ipAddress}`, free: FREE_FAILURES.address }] : []),
     ];
     const now = this.now();
@@ -332,7 +332,7 @@ export class IdentityService {
     if (!accountId) throw fail("IDENTITY.INVALID_TOKEN", "That link is unknown, already used or expired.");
     await this.repository.setPasswordHash(accountId, await passwordHasher.hash(newPassword), at);
     await this.repository.deleteAllSessions(accountId);
-    await this.repository.clearThrottle(`email:${(await this.deps.accounts.get(accountId)).email}`);
+    await this.repository.clearThrottle(emailThrottleKey((await this.deps.accounts.get(accountId)).email));
     await this.log(accountId, "password-reset", client);
     const account = await this.deps.accounts.get(accountId);
     await this.deps.notify.sendSecurityNotice(account.email, "Your Zaqros password was changed.");
@@ -458,6 +458,11 @@ function totpFor(secret: string, label = "Zaqros"): TOTP {
     period: 30,
     secret: Secret.fromBase32(secret),
   });
+}
+
+/** The throttle counts by a hash of the email, so the table holds no addresses (and none that never had an account). */
+function emailThrottleKey(email: string): string {
+  return `email:${tokenHash(email)}`;
 }
 
 const RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";

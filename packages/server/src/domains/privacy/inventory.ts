@@ -453,7 +453,7 @@ export const INVENTORY: Inventory = {
     describes: "Failed sign-ins counted per email or per address, to slow down password guessing.",
     subject: "key",
     columns: {
-      key: throttleData("The email address or the network address being slowed down."),
+      key: throttleData("A hash of the email address, or the network address, being slowed down."),
       failures: throttleData("How many sign-ins failed in a row."),
       locked_until: throttleData("When the next attempt is allowed."),
       updated_at: throttleData("When the last attempt failed."),

@@ -126,6 +126,7 @@ forEachDialectWithServices(
         [signUpBody(address("p7"), { confirmsAge16OrOver: "yes please" }), 400, "FST_ERR_VALIDATION"],
         [{ email: address("p8"), password: PASSWORD }, 400, "FST_ERR_VALIDATION"],
         [signUpBody(address("p9"), { name: { first: "Ada" } }), 400, "FST_ERR_VALIDATION"],
+        [signUpBody(address("p10"), { isAdmin: true }), 400, "FST_ERR_VALIDATION"],
       ];
       for (const [body, status, code] of cases) {
         const response = await post("/signup", body);
