@@ -157,6 +157,8 @@ export const apiCdrsRoutes: FastifyPluginAsync<{ cdrs: CdrService; now: () => Da
       schema: {
         tags: ["cdrs"],
         summary: "Call records, newest first; CSV (oldest first, every page) with Accept: text/csv",
+        description:
+          "With number or status filters a page may hold fewer than `limit` records (each request reads at most 5,000); keep following nextCursor until it is null.",
         querystring,
         response: {
           200: {
