@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { AccountsService } from "../../domains/accounts/accounts.service.ts";
 import type { CdrService } from "../../domains/cdr/cdr.service.ts";
 import type { HangupBy } from "../../domains/cdr/cdr.types.ts";
+import { newCdrId } from "../../domains/cdr/cdr-id.ts";
 import { DomainError } from "../../domains/domain-error.ts";
 import type { CreditControlService } from "../../domains/ledger/credit-control.service.ts";
 import type { RatingService } from "../../domains/rating/rating.service.ts";
@@ -123,7 +123,7 @@ export class CallBilling {
     const account = await this.deps.accounts.get(attempt.accountId);
     const at = this.now().toISOString();
     await this.deps.cdrs.record({
-      id: randomUUID(),
+      id: newCdrId(),
       callId: attempt.callId,
       accountId: attempt.accountId,
       deviceId: attempt.deviceId,
@@ -155,7 +155,7 @@ export class CallBilling {
     const a = record.admission;
     const account = await this.deps.accounts.get(a.billedAccountId);
     await this.deps.cdrs.record({
-      id: randomUUID(),
+      id: newCdrId(),
       callId: record.id,
       accountId: a.billedAccountId,
       deviceId: a.caller.kind === "device" ? a.caller.deviceId : null,
