@@ -3,6 +3,15 @@ import { redact, redactText } from "../domains/privacy/redaction.ts";
 
 export type { Logger } from "pino";
 
+/** The parts of an HTTP request a log line may show. */
+interface RequestLike {
+  method?: string;
+  url?: string;
+  ip?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+}
+
 export interface LoggerOptions {
   level: string;
   format: "auto" | "json" | "pretty";
@@ -23,7 +32,27 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { service: "zaqros" },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
-      log: (object) => redact(object) as Record<string, unknown>,
+      // `req`, `res` and `err` are left to the serializers below, which keep a few fields and
+      // redact them; everything else is redacted here, at any depth.
+      log: (object) => {
+        const { req, res, err, ...rest } = object;
+        const out = redact(rest) as Record<string, unknown>;
+        if (req !== undefined) out.req = req;
+        if (res !== undefined) out.res = res;
+        if (err !== undefined) out.err = err;
+        return out;
+      },
+    },
+    serializers: {
+      req: (request: RequestLike) =>
+        redact({
+          method: request.method,
+          url: request.url,
+          host: request.headers?.host,
+          remoteAddress: request.socket?.remoteAddress ?? request.ip,
+        }),
+      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+      err: (error: Error) => redact(pino.stdSerializers.err(error)),
     },
     hooks: {
       logMethod(args, method) {

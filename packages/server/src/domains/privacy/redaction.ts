@@ -51,6 +51,7 @@ const TEXT_PATTERNS: readonly RegExp[] = [
   /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+/g,
   /(__Host-[A-Za-z0-9_]+=)[^;\s]+/g,
   /(\bzq_(?:live|test)_)[A-Za-z0-9]+/g,
+  /([?&](?:api_?key|key|token|access_token|password|secret)=)[^&#\s]+/gi,
 ];
 
 export function isRedactedKey(key: string): boolean {

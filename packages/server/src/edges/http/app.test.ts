@@ -138,4 +138,20 @@ describe("HTTP edge", () => {
     }
     await app.close();
   });
+
+  test("when a request is logged, then the line shows its method and path with secrets in the query masked", async () => {
+    const { app, log } = appWith();
+    app.get("/lookup", async () => ({ ok: true }));
+    await app.inject({ method: "GET", url: "/lookup?number=%2B4420&api_key=zq_live_QQQQ1111&token=tok-999" });
+    const lines = log
+      .text()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const incoming = lines.find((line) => line.req?.url?.startsWith("/lookup"));
+    assert.equal(incoming?.req.method, "GET");
+    assert.match(incoming?.req.url, /^\/lookup\?number=%2B4420&api_key=\[redacted\]&token=\[redacted\]$/);
+    assert.ok(!log.text().includes("QQQQ1111") && !log.text().includes("tok-999"));
+    await app.close();
+  });
 });
