@@ -30,6 +30,7 @@ import { countRows, provisionZaqros, type SipUser, ZaqrosServer, type ZaqrosSett
 const SERVER_IP = "127.0.0.1";
 const CARRIER_IP = "127.0.0.3";
 const DOMAIN = "bench.zaqros";
+const WARM_UP_SECONDS = 3;
 
 const options = parseOptions(process.argv.slice(2));
 const pinned = options.pin && canPin();
@@ -48,10 +49,20 @@ async function runScenario(
       ` (${options.stepSeconds} s per step; ${passRule(options)})`,
   );
   printStepHeader();
+  const context = { children, options, placement, files };
+  // A cold server (JIT, caches, SQLite pages) fails its first busy seconds; that failure would cap the search.
+  const warmUp = await loadStep(
+    target,
+    scenario,
+    Math.max(1, Math.round(start / 2)),
+    context,
+    WARM_UP_SECONDS,
+  );
+  printStep(warmUp, "warm-up, not counted");
   return findHighestRate(
     async (rate) => {
       await settle(target.pids);
-      const step = await loadStep(target, scenario, rate, { children, options, placement, files });
+      const step = await loadStep(target, scenario, rate, context);
       printStep(step);
       return step;
     },
@@ -157,7 +168,12 @@ async function benchZaqros(
           `${options.census ? ", counting SQL statements" : ""}`,
       );
       const ramp = await runScenario(
-        { name: "zaqros", remote: `${SERVER_IP}:${settings.sipPort}`, pids: () => [server.pid] },
+        {
+          name: "zaqros",
+          remote: `${SERVER_IP}:${settings.sipPort}`,
+          pids: () => [server.pid],
+          carrierPids: () => (uas.pid === undefined ? [] : [uas.pid]),
+        },
         scenario,
         { users: setup.usersFile, stats: workDir },
         deadline,
@@ -219,7 +235,12 @@ async function benchKamailio(
         `\nkamailio: ${server.pids().length} processes (children=1), RSS ${mib(usageOf(server.pids()).rssBytes)}`,
       );
       const ramp = await runScenario(
-        { name: "kamailio", remote: `${SERVER_IP}:${port}`, pids: () => server.pids() },
+        {
+          name: "kamailio",
+          remote: `${SERVER_IP}:${port}`,
+          pids: () => server.pids(),
+          carrierPids: () => (uas.pid === undefined ? [] : [uas.pid]),
+        },
         scenario,
         { users: usersFile, stats: workDir },
         deadline,

@@ -45,6 +45,8 @@ export interface Target {
   name: ServerName;
   remote: string;
   pids: () => number[];
+  /** The SIPp carrier, which shares SIPp's CPU with the phones. */
+  carrierPids: () => number[];
 }
 
 export interface StepContext {
@@ -66,16 +68,18 @@ export async function settle(pids: () => number[], limitMs = 8_000): Promise<voi
   }
 }
 
-/** Runs SIPp at `rate` for one step and judges it. */
+/** Runs SIPp at `rate` for one step (`seconds` of new calls) and judges it. */
 export async function loadStep(
   target: Target,
   scenario: ScenarioName,
   rate: number,
   context: StepContext,
+  seconds = context.options.stepSeconds,
 ): Promise<LoadStep> {
   const { options, placement, files } = context;
-  const calls = Math.max(1, Math.round(rate * options.stepSeconds));
+  const calls = Math.max(1, Math.round(rate * seconds));
   const startUsage = usageOf(target.pids());
+  const carrierStart = usageOf(target.carrierPids()).cpuSeconds;
   let lastCpu = startUsage.cpuSeconds;
   let peak = 0;
   let rss = startUsage.rssBytes;
@@ -105,6 +109,7 @@ export async function loadStep(
   });
   clearInterval(sampler);
   const endUsage = usageOf(target.pids());
+  const carrierCpu = usageOf(target.carrierPids()).cpuSeconds - carrierStart;
   const serverCpuTotal = (endUsage.cpuSeconds - startUsage.cpuSeconds) / step.seconds;
   const loads = cpuLoad.sample();
   const serverCoreBusy = placement.server === undefined ? undefined : loads.get(`cpu${placement.server}`);
@@ -126,7 +131,7 @@ export async function loadStep(
     cpuMsPerCall: ((endUsage.cpuSeconds - startUsage.cpuSeconds) * 1000) / calls,
     runQueueShare: (endUsage.runQueueSeconds - startUsage.runQueueSeconds) / step.seconds,
     serverRssBytes: Math.max(rss, endUsage.rssBytes),
-    sippCpu: step.cpuSeconds / step.seconds,
+    sippCpu: (step.cpuSeconds + carrierCpu) / step.seconds,
     otherLoadOnServerCpu:
       serverCoreBusy === undefined ? undefined : Math.max(0, serverCoreBusy - serverCpuTotal),
   };

@@ -6,8 +6,9 @@ const TICKS_PER_SECOND = 100;
 /** CPU time and resident memory of a set of processes, read from /proc. */
 export interface Usage {
   cpuSeconds: number;
+  /** Resident memory, proportional (PSS): shared pages split among the processes sharing them. */
   rssBytes: number;
-  /** Time their threads were ready to run but waited for a CPU (schedstat), seconds. */
+  /** Time their main threads were ready to run but waited for a CPU (schedstat), seconds. */
   runQueueSeconds: number;
 }
 
@@ -23,27 +24,30 @@ function readStat(pid: number): { pgrp: number; cpuTicks: number } | undefined {
   return { pgrp: Number(fields[2]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
 }
 
-function readRss(pid: number): number {
+/**
+ * Proportional set size: resident memory with pages shared between processes split among them, so
+ * Kamailio's processes, which share one memory segment, are not counted several times.
+ */
+function readPss(pid: number): number {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 }
 
-/** Run-queue wait of every thread of `pid`, in nanoseconds (the second field of schedstat). */
+/**
+ * Run-queue wait of the process's main thread, in nanoseconds (the second field of schedstat). Only
+ * the main thread: a pinned Node process's own helper threads (GC, libuv) queue behind it on the
+ * same CPU, which says nothing about other work on the machine.
+ */
 function readRunQueueWait(pid: number): number {
-  let total = 0;
   try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const fields = readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ");
-      total += Number(fields[1]) || 0;
-    }
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) || 0;
   } catch {
-    // The process or thread ended meanwhile.
+    return 0;
   }
-  return total;
 }
 
 /** The processes of a process group (a forking server and its workers). */
@@ -63,7 +67,7 @@ export function usageOf(pids: readonly number[]): Usage {
   let waitNs = 0;
   for (const pid of pids) {
     ticks += readStat(pid)?.cpuTicks ?? 0;
-    rssBytes += readRss(pid);
+    rssBytes += readPss(pid);
     waitNs += readRunQueueWait(pid);
   }
   return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes, runQueueSeconds: waitNs / 1e9 };

@@ -25,7 +25,7 @@ export function printStepHeader(): void {
   );
 }
 
-export function printStep(s: LoadStep): void {
+export function printStep(s: LoadStep, note?: string): void {
   const verdicts: Record<Verdict, string> = {
     pass: "pass",
     fail: "FAIL",
@@ -47,7 +47,7 @@ export function printStep(s: LoadStep): void {
       pct(s.sippCpu).padStart(9),
       (s.otherLoadOnServerCpu === undefined ? "-" : pct(s.otherLoadOnServerCpu)).padStart(11),
       pct(s.runQueueShare).padStart(7),
-      ` ${verdicts[s.verdict]}`,
+      ` ${note ?? verdicts[s.verdict]}`,
     ].join(" "),
   );
 }
