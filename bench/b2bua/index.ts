@@ -42,7 +42,7 @@ async function runScenario(
   scenario: ScenarioName,
   files: { users: string; stats: string },
   deadline: number,
-): Promise<RampResult<LoadStep>> {
+): Promise<{ ramp: RampResult<LoadStep>; warmUp: LoadStep }> {
   const start = scenario === "calls" ? options.callsStart : options.registersStart;
   console.log(
     `\n${target.name}: ${scenario === "calls" ? `calls/s with digest, each held ${options.holdMs} ms` : "REGISTER/s with digest"}` +
@@ -59,7 +59,7 @@ async function runScenario(
     WARM_UP_SECONDS,
   );
   printStep(warmUp, "warm-up, not counted");
-  return findHighestRate(
+  const ramp = await findHighestRate(
     async (rate) => {
       await settle(target.pids);
       const step = await loadStep(target, scenario, rate, context);
@@ -75,6 +75,7 @@ async function runScenario(
       deadline,
     },
   );
+  return { ramp, warmUp };
 }
 
 function writeUsersFile(path: string, users: readonly SipUser[]): void {
@@ -167,7 +168,7 @@ async function benchZaqros(
           `RSS ${mib(usageOf([server.pid]).rssBytes)}${options.profile ? ", under --cpu-prof" : ""}` +
           `${options.census ? ", counting SQL statements" : ""}`,
       );
-      const ramp = await runScenario(
+      const { ramp, warmUp } = await runScenario(
         {
           name: "zaqros",
           remote: `${SERVER_IP}:${settings.sipPort}`,
@@ -178,7 +179,7 @@ async function benchZaqros(
         { users: setup.usersFile, stats: workDir },
         deadline,
       );
-      result = { server: "zaqros", scenario, ramp, rssAtEndBytes: usageOf([server.pid]).rssBytes };
+      result = { server: "zaqros", scenario, ramp, warmUp, rssAtEndBytes: usageOf([server.pid]).rssBytes };
       console.log(`  -> ${ramp.stop}; Zaqros RSS now ${mib(result.rssAtEndBytes)}`);
     } finally {
       await uas.stop();
@@ -234,7 +235,7 @@ async function benchKamailio(
       console.log(
         `\nkamailio: ${server.pids().length} processes (children=1), RSS ${mib(usageOf(server.pids()).rssBytes)}`,
       );
-      const ramp = await runScenario(
+      const { ramp, warmUp } = await runScenario(
         {
           name: "kamailio",
           remote: `${SERVER_IP}:${port}`,
@@ -247,7 +248,7 @@ async function benchKamailio(
       );
       const rssAtEndBytes = usageOf(server.pids()).rssBytes;
       console.log(`  -> ${ramp.stop}; Kamailio RSS now ${mib(rssAtEndBytes)} (all processes)`);
-      return { server: "kamailio", scenario, ramp, rssAtEndBytes };
+      return { server: "kamailio", scenario, ramp, warmUp, rssAtEndBytes };
     } finally {
       await uas.stop();
     }
@@ -295,7 +296,7 @@ async function main(): Promise<void> {
     summarise(results, passRule(options));
     for (const result of results) {
       if (!result.census) continue;
-      const units = result.ramp.steps.reduce((sum, step) => sum + step.calls, 0);
+      const units = result.ramp.steps.reduce((sum, step) => sum + step.calls, result.warmUp.calls);
       const unit = result.scenario === "calls" ? "call" : "registration";
       printCensus(`zaqros ${result.scenario}`, result.census, units, unit);
     }

@@ -9,6 +9,7 @@ export interface ScenarioResult {
   server: ServerName;
   scenario: ScenarioName;
   ramp: RampResult<LoadStep>;
+  warmUp: LoadStep;
   rssAtEndBytes: number;
   /** The main thread's .cpuprofile, and how long start-up took (left out of the summary). */
   profile?: { file: string; startupSeconds: number };
@@ -99,7 +100,13 @@ function judgeRatio(zaqros: ScenarioResult, kamailio: ScenarioResult): string {
   if (kamailioExact && z / k >= goal) {
     return `at least ${ratio} (Zaqros' limit is higher than measured) -> goal MET`;
   }
-  return `not known: ${zaqrosExact ? "Kamailio's" : "Zaqros'"} limit was not reached (${ratio} from the floors)`;
+  const unreached =
+    !zaqrosExact && !kamailioExact
+      ? "neither server's limit"
+      : zaqrosExact
+        ? "Kamailio's limit"
+        : "Zaqros' limit";
+  return `not known: ${unreached} was reached (${ratio} from the floors)`;
 }
 
 /**
