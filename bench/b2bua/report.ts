@@ -102,11 +102,11 @@ function judgeRatio(zaqros: ScenarioResult, kamailio: ScenarioResult): string {
   }
   const unreached =
     !zaqrosExact && !kamailioExact
-      ? "neither server's limit"
+      ? "neither server reached its limit"
       : zaqrosExact
-        ? "Kamailio's limit"
-        : "Zaqros' limit";
-  return `not known: ${unreached} was reached (${ratio} from the floors)`;
+        ? "Kamailio did not reach its limit"
+        : "Zaqros did not reach its limit";
+  return `not known: ${unreached} (${ratio} from the floors)`;
 }
 
 /**
