@@ -75,9 +75,22 @@ export class DigestGate {
    */
   async authenticate(request: SipRequest, kind: "registrar" | "proxy"): Promise<GateOutcome> {
     const field = kind === "registrar" ? "authorization" : "proxy-authorization";
-    const result = await verifyRequestCredentials(this.config, request, field);
+    // The device read to verify the response is the one the caller needs: read it once.
+    let looked: DeviceCredentials | undefined;
+    const config: DigestVerifierConfig = {
+      ...this.config,
+      lookupHa1: async ({ username, realm, hash }) => {
+        looked = await this.options.devices.credentials(username);
+        if (!looked || looked.realm !== realm) return undefined;
+        return hash === "SHA-256" ? looked.ha1Sha256 : looked.ha1Md5;
+      },
+    };
+    const result = await verifyRequestCredentials(config, request, field);
     if (result.ok) {
-      const found = await this.options.devices.credentials(result.username);
+      const found =
+        looked?.username === result.username
+          ? looked
+          : await this.options.devices.credentials(result.username);
       if (!found)
         return { ok: false, reason: "UNKNOWN_USER", response: createResponse(request, 403, "Forbidden") };
       return {
