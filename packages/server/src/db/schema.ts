@@ -247,15 +247,26 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   connection_log: ConnectionLogTable;
   mail_outbox: MailOutboxTable;
+  payments: PaymentsTable;
+  payment_events: PaymentEventsTable;
+  privacy_requests: PrivacyRequestsTable;
+  privacy_request_events: PrivacyRequestEventsTable;
+  privacy_exports: PrivacyExportsTable;
+  privacy_preferences: PrivacyPreferencesTable;
 }
 
 /** Acceptance of one version of the Terms or the Privacy Policy. */
 export interface ConsentsTable {
   id: string;
   account_id: string;
-  document: "terms" | "privacy";
+  /** `terms` or `privacy` (accepted at sign-up), or a consent purpose such as `product-news-email`. */
+  document: string;
   version: string;
   accepted_at: string;
+  /** The words the customer agreed to, for consents asked for in the portal (privacy owns this column). */
+  notice_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the consent was withdrawn; it stops counting at once (privacy owns this column). */
+  withdrawn_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A single-use link token (email verification, password reset), kept only as its SHA-256. */
@@ -337,3 +348,104 @@ export interface ApiKeysTable {
 }
 
 export type GeneratedId = Generated<string>;
+
+export type PaymentStatus =
+  | "created"
+  | "pending"
+  | "completed"
+  | "denied"
+  | "cancelled"
+  | "failed"
+  | "flagged"
+  | "partially_refunded"
+  | "refunded"
+  | "reversed";
+
+/**
+ * A balance top-up through PayPal: only the references, amount, currency, status and times
+ * (privacy policy §2); never card data or who paid.
+ */
+export interface PaymentsTable {
+  id: string;
+  account_id: string;
+  /** PayPal's order id; null until PayPal has answered the order request. */
+  order_id: string | null;
+  /** PayPal's capture id; unique, so one capture credits once. */
+  capture_id: string | null;
+  /** Micro-units asked for (and, when credited, credited). */
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  /** Micro-units refunded or reversed so far. */
+  refunded_amount: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+  /** When the balance was credited; null while it has not been. */
+  completed_at: string | null;
+}
+
+/** A PayPal webhook event handled once: its id is the primary key. */
+export interface PaymentEventsTable {
+  event_id: string;
+  payment_id: string | null;
+  event_type: string;
+  /** The capture or refund the event is about. */
+  resource_id: string | null;
+  /** What handling the event did: credited, recorded, flagged, debited, ignored... */
+  outcome: string;
+  received_at: string;
+}
+
+/** A data-subject request (privacy policy §9) and where it stands; kept after erasure as proof it was handled. */
+export interface PrivacyRequestsTable {
+  id: string;
+  /** Null for a child report naming no known account. */
+  account_id: string | null;
+  kind: "access" | "erasure" | "restriction" | "objection" | "rectification" | "child-report";
+  status: "received" | "cooling-off" | "awaiting-confirmation" | "completed" | "cancelled" | "refused";
+  received_at: string;
+  /** One month from receipt; two more once extended (GDPR Art. 12(3)). */
+  due_at: string;
+  extended_at: string | null;
+  /** Erasure: when the cooling-off period ends and the erasure runs. */
+  execute_after: string | null;
+  closed_at: string | null;
+  /** What the customer or reporter wrote. */
+  details: string | null;
+  /** Child report: who reported, to answer them. */
+  reporter_email: string | null;
+  /** JSON: what the request did (erasure: what was kept, why, until when). */
+  result: string | null;
+}
+
+export interface PrivacyRequestEventsTable {
+  id: string;
+  request_id: string;
+  account_id: string | null;
+  at: string;
+  /** `customer`, `system`, or `staff:<name>`. */
+  actor: string;
+  event: string;
+  note: string | null;
+}
+
+/** An access archive (ZIP) built for a customer; downloadable with the session until it expires. */
+export interface PrivacyExportsTable {
+  id: string;
+  account_id: string;
+  request_id: string;
+  status: "building" | "ready" | "failed";
+  created_at: string;
+  ready_at: string | null;
+  expires_at: string | null;
+  size_bytes: number | null;
+  archive: Buffer | null;
+}
+
+/** Restriction (GDPR Art. 18) and objection (Art. 21): each stops non-essential processing while set. */
+export interface PrivacyPreferencesTable {
+  account_id: string;
+  restricted_at: string | null;
+  objected_at: string | null;
+  updated_at: string;
+}

@@ -4,6 +4,8 @@ import * as voice from "./2026-11-30-0002-voice.ts";
 import * as billing from "./2026-11-30-0003-billing.ts";
 import * as identity from "./2026-11-30-0004-identity.ts";
 import * as apiKeys from "./2026-11-30-0005-api-keys.ts";
+import * as payments from "./2026-11-30-0007-payments.ts";
+import * as privacyRights from "./2026-11-30-0008-privacy-rights.ts";
 
 /** Every migration, keyed by its sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026-11-30-0003-billing": billing,
   "2026-11-30-0004-identity": identity,
   "2026-11-30-0005-api-keys": apiKeys,
+  "2026-11-30-0007-payments": payments,
+  "2026-11-30-0008-privacy-rights": privacyRights,
 };

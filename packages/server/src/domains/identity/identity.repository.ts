@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, IdentityTokensTable, SessionsTable } from "../../db/schema.ts";
 import type { ActivityEntry, SessionInfo } from "./identity.types.ts";
 
@@ -94,7 +94,7 @@ export class IdentityRepository {
       .execute();
   }
 
-  async insertConsent(row: Selectable<Database["consents"]>) {
+  async insertConsent(row: Insertable<Database["consents"]>) {
     await this.db.insertInto("consents").values(row).execute();
   }
 

@@ -129,14 +129,45 @@ const outboxData = (purpose: string): ColumnDeclaration => ({
   erasure: { action: "delete" },
 });
 
+/** Records of data-subject requests are kept as proof they were handled (GDPR Art. 5(2), 12). */
+const REQUEST_RECORD_DAYS = 3 * 365;
+const requestRecord = (purpose: string, from = "received_at"): ColumnDeclaration => ({
+  category: "account",
+  purpose,
+  legalBasis: "legal-obligation",
+  retention: { kind: "fixed", days: REQUEST_RECORD_DAYS, from },
+  erasure: {
+    action: "keep",
+    hold: "The record of a data-subject request is proof that it was handled (GDPR Art. 5(2)); it never holds the data itself.",
+  },
+});
+
+const archiveData = (purpose: string): ColumnDeclaration => ({
+  category: "account",
+  purpose,
+  legalBasis: "legal-obligation",
+  retention: { kind: "fixed", days: 0, from: "expires_at" },
+  erasure: { action: "delete" },
+});
+
+const preference = (purpose: string): ColumnDeclaration => ({
+  category: "consent",
+  purpose,
+  legalBasis: "legal-obligation",
+  retention: { kind: "account-lifetime", graceDays: 0 },
+  erasure: { action: "delete" },
+});
+
 export const INVENTORY: Inventory = {
   accounts: {
     describes: "A customer's billing account and portal identity.",
     subject: "id",
+    dataset: "account",
     columns: {
       id: accountData("Identifies the account in every other record.", {
         action: "pseudonymise",
         how: "The row keeps its id so retained billing records stay consistent; nothing links it to a person.",
+        method: "keep-id",
       }),
       name: accountData("Addressing the customer and invoices.", { action: "delete" }),
       email: accountData("Signing in, receipts and service notices.", { action: "delete" }),
@@ -181,6 +212,7 @@ export const INVENTORY: Inventory = {
   devices: {
     describes: "A SIP phone or softphone of the customer, with its digest credentials.",
     subject: "account_id",
+    dataset: "devices",
     columns: {
       id: accountData("Identifies the phone in registrations and call records.", { action: "delete" }),
       account_id: accountData("Which customer the phone belongs to.", { action: "delete" }),
@@ -195,6 +227,7 @@ export const INVENTORY: Inventory = {
   registrations: {
     describes: "Where a registered phone can be reached now (its contact and network address).",
     subject: "account_id",
+    dataset: "registrations",
     columns: {
       id: connection("Identifies the registration."),
       device_id: connection("Which phone registered."),
@@ -264,6 +297,7 @@ export const INVENTORY: Inventory = {
   numbers: {
     describes: "A phone number (DID) the customer owns.",
     subject: "account_id",
+    dataset: "account",
     columns: {
       e164: accountData("Routing incoming calls to the customer.", { action: "delete" }),
       account_id: accountData("Which customer owns the number.", { action: "delete" }),
@@ -305,6 +339,7 @@ export const INVENTORY: Inventory = {
   balances: {
     describes: "A customer's prepaid balance, kept in step with the ledger.",
     subject: "account_id",
+    dataset: "ledger",
     columns: {
       account_id: ledgerRecord("Whose balance it is."),
       balance: ledgerRecord("The credit the customer has for calls."),
@@ -315,6 +350,7 @@ export const INVENTORY: Inventory = {
   ledger_entries: {
     describes: "One append-only change to a customer's balance: top-up, call charge, refund, adjustment.",
     subject: "account_id",
+    dataset: "ledger",
     columns: {
       id: ledgerRecord("Orders the entries of the ledger."),
       account_id: ledgerRecord("Whose balance the entry moved."),
@@ -331,6 +367,7 @@ export const INVENTORY: Inventory = {
   balance_warnings: {
     describes: "A low-balance warning due to (or sent to) a customer.",
     subject: "account_id",
+    dataset: "ledger",
     columns: Object.fromEntries(
       [
         ["id", "Identifies the warning."],
@@ -356,6 +393,7 @@ export const INVENTORY: Inventory = {
   calls_in_progress: {
     describes: "A call going on now, with the credit it holds and its last sign of life.",
     subject: "account_id",
+    dataset: "cdrs",
     columns: {
       call_id: callInProgress("Identifies the call (its SIP Call-ID)."),
       account_id: callInProgress("Whose credit the call holds."),
@@ -378,22 +416,26 @@ export const INVENTORY: Inventory = {
   cdrs: {
     describes: "A call data record: one call attempt, answered or not, and what it cost.",
     subject: "account_id",
+    dataset: "cdrs",
     columns: {
       id: heldCallRecord("Identifies the record in the ledger's call charge."),
       call_id: heldCallRecord("The SIP Call-ID, to match the record with signalling for support."),
       account_id: callRecord("Whose call it was, and who paid.", {
         action: "pseudonymise",
         how: "Replaced by a pseudonym shared by the erased account's records and linked to no person.",
+        method: "replace-account-link",
       }),
       device_id: callRecord("The phone that placed the call.", { action: "delete" }),
       direction: heldCallRecord("Whether the call went out, came in, or stayed between our numbers."),
       source: callRecord("The calling number (privacy policy §2).", {
         action: "pseudonymise",
         how: "Truncated to its country code and first digits: where the call came from, not who made it.",
+        method: "truncate-number",
       }),
       destination: callRecord("The called number (privacy policy §2).", {
         action: "pseudonymise",
         how: "Truncated to its country code and first digits: where the call went, not to whom.",
+        method: "truncate-number",
       }),
       started_at: heldCallRecord("When the call started."),
       answered_at: heldCallRecord("When the call was answered."),
@@ -413,17 +455,21 @@ export const INVENTORY: Inventory = {
   consents: {
     describes: "The customer's acceptance of one version of the Terms or the Privacy Policy.",
     subject: "account_id",
+    dataset: "consents",
     columns: {
       id: consentRecord("Identifies the acceptance."),
       account_id: consentRecord("Whose acceptance it is."),
       document: consentRecord("Which document was accepted."),
       version: consentRecord("Which version of it was accepted."),
       accepted_at: consentRecord("When it was accepted."),
+      notice_text: consentRecord("The words the customer agreed to, as shown at the time."),
+      withdrawn_at: consentRecord("When the consent was withdrawn; it stops counting from then."),
     },
   },
   identity_tokens: {
     describes: "A single-use email-verification or password-reset link, kept only as a hash.",
     subject: "account_id",
+    dataset: "account",
     columns: {
       token_hash: linkToken("Recognising the link when it is used; a one-way hash, never the link."),
       account_id: linkToken("The account the link acts on."),
@@ -437,8 +483,12 @@ export const INVENTORY: Inventory = {
   sessions: {
     describes: "A signed-in portal session, its cookie kept only as a hash.",
     subject: "account_id",
+    dataset: "connection-log",
     columns: {
-      id_hash: sessionData("Recognising the session cookie; a one-way hash, never the cookie."),
+      id_hash: {
+        ...sessionData("Recognising the session cookie; a one-way hash, never the cookie."),
+        category: "credentials",
+      },
       public_id: sessionData("Naming the session when the customer lists or ends sessions."),
       account_id: sessionData("Whose session it is."),
       created_at: sessionData("When the customer signed in."),
@@ -452,6 +502,8 @@ export const INVENTORY: Inventory = {
   login_throttle: {
     describes: "Failed sign-ins counted per email or per address, to slow down password guessing.",
     subject: "key",
+    subjectKind: "unlinkable",
+    dataset: "connection-log",
     columns: {
       key: throttleData("A hash of the email address, or the network address, being slowed down."),
       failures: throttleData("How many sign-ins failed in a row."),
@@ -462,6 +514,7 @@ export const INVENTORY: Inventory = {
   recovery_codes: {
     describes: "A single-use two-factor recovery code, kept only as a hash.",
     subject: "account_id",
+    dataset: "account",
     columns: {
       code_hash: deviceSecret("Recognising a recovery code; a one-way hash, never the code."),
       account_id: deviceSecret("Whose code it is."),
@@ -472,6 +525,7 @@ export const INVENTORY: Inventory = {
   connection_log: {
     describes: "One sign-in or API use: from which address, browser and approximate place.",
     subject: "account_id",
+    dataset: "connection-log",
     columns: {
       id: connectionLog("Identifies the entry."),
       account_id: connectionLog("Whose activity it is."),
@@ -486,6 +540,8 @@ export const INVENTORY: Inventory = {
   mail_outbox: {
     describes: "An email kept on this machine because no SMTP server is configured.",
     subject: "recipient",
+    subjectKind: "email",
+    dataset: "emails",
     columns: {
       id: outboxData("Identifies the message."),
       recipient: outboxData("Who the message is for."),
@@ -497,6 +553,7 @@ export const INVENTORY: Inventory = {
   api_keys: {
     describes: "A key the customer made to use the REST API, stored only as a hash.",
     subject: "account_id",
+    dataset: "account",
     columns: {
       id: accountData("Identifies the key in listings and when revoking it.", { action: "delete" }),
       account_id: accountData("Which customer the key acts for.", { action: "delete" }),
@@ -511,6 +568,107 @@ export const INVENTORY: Inventory = {
         action: "delete",
       }),
       revoked_at: accountData("When the customer revoked the key.", { action: "delete" }),
+    },
+  },
+  privacy_requests: {
+    describes: "A data-subject request (access, erasure, restriction, objection, rectification, child report).",
+    subject: "account_id",
+    dataset: "requests",
+    columns: Object.fromEntries(
+      [
+        ["id", "Identifies the request."],
+        ["account_id", "Whose data the request is about."],
+        ["kind", "Which right the request exercises."],
+        ["status", "Where the request stands."],
+        ["received_at", "When it was received; the answer is due a month later."],
+        ["due_at", "When the answer is due."],
+        ["extended_at", "When the deadline was extended, and the customer told why."],
+        ["execute_after", "When an erasure runs, once its cooling-off period ends."],
+        ["closed_at", "When the request was completed, cancelled or refused."],
+        ["details", "What the customer or reporter wrote."],
+        ["reporter_email", "Who reported an account as a child's, to answer them."],
+        ["result", "What the request did: for erasure, what was kept, why and until when."],
+      ].map(([column, purpose]) => [column as string, requestRecord(purpose as string)]),
+    ),
+  },
+  privacy_request_events: {
+    describes: "One step in the history of a data-subject request.",
+    subject: "account_id",
+    dataset: "requests",
+    columns: Object.fromEntries(
+      [
+        ["id", "Identifies the step."],
+        ["request_id", "Which request."],
+        ["account_id", "Whose request."],
+        ["at", "When the step happened."],
+        ["actor", "Who took it: the customer, the system or a named staff member."],
+        ["event", "What happened."],
+        ["note", "Why, in words."],
+      ].map(([column, purpose]) => [column as string, requestRecord(purpose as string, "at")]),
+    ),
+  },
+  privacy_exports: {
+    describes: "An access archive (ZIP) built for the customer to download.",
+    subject: "account_id",
+    dataset: "requests",
+    columns: {
+      id: archiveData("Identifies the archive in its download link."),
+      account_id: archiveData("Whose archive it is; only their session may download it."),
+      request_id: archiveData("The access request it answers."),
+      status: archiveData("Whether it is being built, ready or failed."),
+      created_at: archiveData("When it was asked for."),
+      ready_at: archiveData("When it was ready."),
+      expires_at: archiveData("When the download stops working and the archive is deleted."),
+      size_bytes: archiveData("How large the download is."),
+      archive: {
+        ...archiveData("The archive itself: a copy of the customer's data."),
+        notExported: "A copy of the data the archive already holds.",
+      },
+    },
+  },
+  privacy_preferences: {
+    describes: "Whether the customer restricted or objected to non-essential processing.",
+    subject: "account_id",
+    dataset: "consents",
+    columns: {
+      account_id: preference("Whose choice it is."),
+      restricted_at: preference(
+        "Since when processing is restricted (GDPR Art. 18): no analytics, no optional mail.",
+      ),
+      objected_at: preference(
+        "Since when the customer objects (GDPR Art. 21) to analytics and optional mail.",
+      ),
+      updated_at: preference("When the choice last changed."),
+    },
+  },
+  payments: {
+    describes:
+      "A balance top-up through PayPal: PayPal's references, amount, currency, status and times; never card data or who paid (privacy policy §2).",
+    subject: "account_id",
+    columns: {
+      id: ledgerRecord("Our reference for the top-up, sent to PayPal with the order."),
+      account_id: ledgerRecord("Whose balance the top-up credits."),
+      order_id: ledgerRecord("PayPal's order reference, to match PayPal's answers and the customer's return."),
+      capture_id: ledgerRecord("PayPal's transaction reference for the payment, so it is credited once."),
+      amount: ledgerRecord("How much the top-up is for."),
+      currency: ledgerRecord("The currency of the amount."),
+      status: ledgerRecord("Where the payment stands: awaiting approval, completed, refunded, flagged..."),
+      refunded_amount: ledgerRecord("How much of it was refunded or reversed, and so debited."),
+      created_at: ledgerRecord("When the customer asked to top up; the daily limit counts from here."),
+      updated_at: ledgerRecord("When the status last changed."),
+      completed_at: ledgerRecord("When the balance was credited."),
+    },
+  },
+  payment_events: {
+    describes: "A PayPal notification about a payment, kept so each one is acted on once.",
+    subject: "payment_id",
+    columns: {
+      event_id: ledgerRecord("PayPal's reference of the notification, so a repeat changes nothing."),
+      payment_id: ledgerRecord("The top-up the notification is about."),
+      event_type: ledgerRecord("What PayPal reported: completed, denied, pending, refunded or reversed."),
+      resource_id: ledgerRecord("PayPal's reference of the payment or refund reported."),
+      outcome: ledgerRecord("What Zaqros did with it, for audit and disputes."),
+      received_at: ledgerRecord("When it arrived."),
     },
   },
   kysely_migration: {
