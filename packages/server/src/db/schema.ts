@@ -388,6 +388,8 @@ export interface PaymentsTable {
 export interface PaymentEventsTable {
   event_id: string;
   payment_id: string | null;
+  /** The account of that top-up, for export and erasure. */
+  account_id: string | null;
   event_type: string;
   /** The capture or refund the event is about. */
   resource_id: string | null;

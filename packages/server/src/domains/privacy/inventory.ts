@@ -645,6 +645,7 @@ export const INVENTORY: Inventory = {
     describes:
       "A balance top-up through PayPal: PayPal's references, amount, currency, status and times; never card data or who paid (privacy policy §2).",
     subject: "account_id",
+    dataset: "payments",
     columns: {
       id: ledgerRecord("Our reference for the top-up, sent to PayPal with the order."),
       account_id: ledgerRecord("Whose balance the top-up credits."),
@@ -661,10 +662,12 @@ export const INVENTORY: Inventory = {
   },
   payment_events: {
     describes: "A PayPal notification about a payment, kept so each one is acted on once.",
-    subject: "payment_id",
+    subject: "account_id",
+    dataset: "payments",
     columns: {
       event_id: ledgerRecord("PayPal's reference of the notification, so a repeat changes nothing."),
       payment_id: ledgerRecord("The top-up the notification is about."),
+      account_id: ledgerRecord("Whose top-up it is."),
       event_type: ledgerRecord("What PayPal reported: completed, denied, pending, refunded or reversed."),
       resource_id: ledgerRecord("PayPal's reference of the payment or refund reported."),
       outcome: ledgerRecord("What Zaqros did with it, for audit and disputes."),
