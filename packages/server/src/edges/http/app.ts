@@ -7,8 +7,8 @@ import { problemErrorHandler, sendProblem } from "./problem.ts";
 import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { homeRoutes } from "./routes/home.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { portalStaticRoutes } from "./routes/portal-static.ts";
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -18,6 +18,8 @@ export interface HttpAppDeps {
   api?: ApiV1Options | undefined;
   /** Sign-up, sign-in and sessions at /api/v1/auth; left out when not given. */
   auth?: AuthRoutesOptions | undefined;
+  /** The built portal served at `/`; default packages/portal/dist. */
+  portalRoot?: string | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
 }
@@ -69,7 +71,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.register(cookie);
   app.register(healthRoutes, { databaseReady: deps.databaseReady });
   app.register(metricsRoutes, { registry: deps.metrics });
-  app.register(homeRoutes);
+  app.register(portalStaticRoutes, { root: deps.portalRoot });
   if (deps.api) app.register(apiV1, deps.api);
   if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
   return app;

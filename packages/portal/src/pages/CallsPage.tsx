@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function CallsPage() {
+  return <PageTitle>Calls</PageTitle>;
+}

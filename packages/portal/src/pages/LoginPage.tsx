@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function LoginPage() {
+  return <PageTitle>Login</PageTitle>;
+}

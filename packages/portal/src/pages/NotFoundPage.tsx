@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function NotFoundPage() {
+  return <PageTitle>NotFound</PageTitle>;
+}

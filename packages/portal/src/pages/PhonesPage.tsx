@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function PhonesPage() {
+  return <PageTitle>Phones</PageTitle>;
+}

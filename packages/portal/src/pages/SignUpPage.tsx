@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function SignUpPage() {
+  return <PageTitle>SignUp</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from "../ui.tsx";
+
+export function VerifyEmailPage() {
+  return <PageTitle>VerifyEmail</PageTitle>;
+}
