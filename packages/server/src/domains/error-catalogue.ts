@@ -6,6 +6,7 @@ import { IDENTITY_ERRORS } from "./identity/identity.errors.ts";
 import { BILLING_ERRORS } from "./ledger/credit-control.errors.ts";
 import { LEDGER_ERRORS } from "./ledger/ledger.errors.ts";
 import { NUMBER_ERRORS } from "./numbers/numbers.errors.ts";
+import { PAYMENT_ERRORS } from "./payments/payments.errors.ts";
 import { RATING_ERRORS } from "./rating/rating.errors.ts";
 import { REGISTRATION_ERRORS } from "./registrations/registrations.errors.ts";
 import { ROUTING_ERRORS } from "./routing/routing.errors.ts";
@@ -23,6 +24,7 @@ export const ERROR_CATALOGUE = {
   ...CDR_ERRORS,
   ...IDENTITY_ERRORS,
   ...API_KEY_ERRORS,
+  ...PAYMENT_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
