@@ -67,6 +67,16 @@ export class DevicesRepository {
     );
   }
 
+  /** Deletes one of the account's devices (its registrations go with it); false when it has none by that id. */
+  async deleteForAccount(accountId: string, deviceId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("devices")
+      .where("id", "=", deviceId)
+      .where("account_id", "=", accountId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async usernameTaken(username: string): Promise<boolean> {
     const row = await this.db
       .selectFrom("devices")

@@ -46,4 +46,23 @@ forEachDialectWithServices("devices service", (ctx) => {
   test("when a user name is unknown, then there are no credentials", async () => {
     assert.equal(await ctx().services.devices.credentials("nobody"), undefined);
   });
+
+  test("when a customer removes a phone, then its credentials stop working and another account cannot remove it", async () => {
+    const { services } = ctx();
+    const owner = await services.accounts.create({ name: "Owner", email: "owner@example.com" });
+    const other = await services.accounts.create({ name: "Other", email: "other@example.com" });
+    const device = await services.devices.provision(owner.id, "old phone");
+    await assert.rejects(
+      services.devices.remove(other.id, device.id),
+      (e: unknown) => e instanceof DomainError && e.code === "DEVICE.NOT_FOUND",
+    );
+    assert.ok(await services.devices.credentials(device.username), "still there after the refused attempt");
+    await services.devices.remove(owner.id, device.id);
+    assert.equal(await services.devices.credentials(device.username), undefined);
+    assert.deepEqual(await services.devices.list(owner.id), []);
+    await assert.rejects(
+      services.devices.remove(owner.id, device.id),
+      (e: unknown) => e instanceof DomainError && e.code === "DEVICE.NOT_FOUND",
+    );
+  });
 });

@@ -67,6 +67,16 @@ export class DevicesService {
     return this.deps.repository.listByAccount(accountId);
   }
 
+  /**
+   * Removes a phone: its credentials stop working at once and its registrations go. Call records
+   * that name it keep its id. Another account's device is "not found", never touched.
+   */
+  async remove(accountId: string, deviceId: string): Promise<void> {
+    if (!(await this.deps.repository.deleteForAccount(accountId, deviceId))) {
+      throw new DomainError("DEVICE.NOT_FOUND", "No device has that id.");
+    }
+  }
+
   /** The stored digest hashes for a SIP user name, for the registrar and call admission. */
   credentials(username: string): Promise<DeviceCredentials | undefined> {
     return this.deps.repository.credentials(username);

@@ -36,7 +36,10 @@ const provisionedSchema = {
 /** Small bodies only: a label is all a new device takes. */
 const BODY_LIMIT = 4 * 1024;
 
-/** `GET /devices`, `GET /devices/{id}`, `POST /devices` (the SIP password is in that answer only). */
+/**
+ * `GET /devices`, `GET /devices/{id}`, `POST /devices` (the SIP password is in that answer only),
+ * `DELETE /devices/{id}`.
+ */
 export const apiDevicesRoutes: FastifyPluginAsync<{ devices: DevicesService }> = async (app, options) => {
   app.get(
     "/devices",
@@ -99,6 +102,27 @@ export const apiDevicesRoutes: FastifyPluginAsync<{ devices: DevicesService }> =
     async (request, reply) => {
       const device = await options.devices.provision(principalOf(request).accountId, request.body?.label);
       return reply.status(201).header("cache-control", "no-store").send(device);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    "/devices/:id",
+    {
+      schema: {
+        tags: ["devices"],
+        summary: "Remove a SIP phone; its password stops working at once",
+        params: {
+          type: "object",
+          additionalProperties: false,
+          properties: { id: { type: "string", maxLength: 100 } },
+          required: ["id"],
+        },
+        response: { 204: { type: "null", description: "Removed" }, 404: problemSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await options.devices.remove(principalOf(request).accountId, request.params.id);
+      return reply.status(204).send();
     },
   );
 };

@@ -288,6 +288,24 @@ forEachDialectWithServices("REST API /api/v1", (ctx) => {
     assert.ok(!foreign.body.includes(created.json().username), "never another customer's data");
   });
 
+  test("when a device is removed, then it leaves the list, and another customer's delete is a 404", async () => {
+    const created = await app.inject({
+      method: "POST",
+      url: "/api/v1/devices",
+      headers: auth(alice.write),
+      payload: { label: "to remove" },
+    });
+    const url = `/api/v1/devices/${created.json().id}`;
+    const foreign = await app.inject({ method: "DELETE", url, headers: auth(bob.write) });
+    assert.equal(foreign.statusCode, 404);
+    assert.equal((await app.inject({ method: "GET", url, headers: auth(alice.read) })).statusCode, 200);
+    const readOnly = await app.inject({ method: "DELETE", url, headers: auth(alice.read) });
+    assert.equal(readOnly.statusCode, 403);
+    const removed = await app.inject({ method: "DELETE", url, headers: auth(alice.write) });
+    assert.equal(removed.statusCode, 204);
+    assert.equal((await app.inject({ method: "GET", url, headers: auth(alice.read) })).statusCode, 404);
+  });
+
   test("when a body is wrong, then 400 or 413 problem+json and nothing is made", async () => {
     const cases = [
       { payload: { label: { nested: true } }, status: 400 },
@@ -412,6 +430,7 @@ forEachDialectWithServices("REST API /api/v1", (ctx) => {
       "GET /api/v1/devices",
       "GET /api/v1/devices/{id}",
       "POST /api/v1/devices",
+      "DELETE /api/v1/devices/{id}",
       "GET /api/v1/numbers",
       "GET /api/v1/rates",
       "GET /api/v1/api-keys",
