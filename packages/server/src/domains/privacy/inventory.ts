@@ -1,4 +1,4 @@
-import type { ColumnDeclaration, Inventory } from "./inventory.types.ts";
+import type { ColumnDeclaration, ExpiryAction, Inventory } from "./inventory.types.ts";
 
 /**
  * The personal-data inventory: every column of every table, what it holds, why, on which legal
@@ -46,14 +46,20 @@ const CDR_RETENTION_DAYS = 396;
 const BILLING_HOLD =
   "Billing records: kept for tax, accounting, audit and dispute resolution (privacy policy §7).";
 
-const callRecord = (purpose: string, erasure: ColumnDeclaration["erasure"]): ColumnDeclaration => ({
+/** After the billing and audit window (config, default 13 months) a record is anonymised, not deleted. */
+const callRecord = (
+  purpose: string,
+  erasure: ColumnDeclaration["erasure"],
+  atExpiry: ExpiryAction = "keep",
+): ColumnDeclaration => ({
   category: "usage",
   purpose,
   legalBasis: "contract",
-  retention: { kind: "fixed", days: CDR_RETENTION_DAYS, from: "started_at" },
+  retention: { kind: "fixed", days: CDR_RETENTION_DAYS, from: "started_at", window: "billing", atExpiry },
   erasure,
 });
-const heldCallRecord = (purpose: string) => callRecord(purpose, { action: "keep", hold: BILLING_HOLD });
+const heldCallRecord = (purpose: string, atExpiry: ExpiryAction = "keep") =>
+  callRecord(purpose, { action: "keep", hold: BILLING_HOLD }, atExpiry);
 
 const callInProgress = (purpose: string): ColumnDeclaration => ({
   category: "usage",
@@ -419,24 +425,39 @@ export const INVENTORY: Inventory = {
     dataset: "cdrs",
     columns: {
       id: heldCallRecord("Identifies the record in the ledger's call charge."),
-      call_id: heldCallRecord("The SIP Call-ID, to match the record with signalling for support."),
-      account_id: callRecord("Whose call it was, and who paid.", {
-        action: "pseudonymise",
-        how: "Replaced by a pseudonym shared by the erased account's records and linked to no person.",
-        method: "replace-account-link",
-      }),
-      device_id: callRecord("The phone that placed the call.", { action: "delete" }),
+      call_id: heldCallRecord(
+        "The SIP Call-ID, to match the record with signalling for support.",
+        "anonymous-unique",
+      ),
+      account_id: callRecord(
+        "Whose call it was, and who paid.",
+        {
+          action: "pseudonymise",
+          how: "Replaced by a pseudonym shared by the erased account's records and linked to no person.",
+          method: "replace-account-link",
+        },
+        "anonymous",
+      ),
+      device_id: callRecord("The phone that placed the call.", { action: "delete" }, "clear"),
       direction: heldCallRecord("Whether the call went out, came in, or stayed between our numbers."),
-      source: callRecord("The calling number (privacy policy §2).", {
-        action: "pseudonymise",
-        how: "Truncated to its country code and first digits: where the call came from, not who made it.",
-        method: "truncate-number",
-      }),
-      destination: callRecord("The called number (privacy policy §2).", {
-        action: "pseudonymise",
-        how: "Truncated to its country code and first digits: where the call went, not to whom.",
-        method: "truncate-number",
-      }),
+      source: callRecord(
+        "The calling number (privacy policy §2).",
+        {
+          action: "pseudonymise",
+          how: "Truncated to its country code and first digits: where the call came from, not who made it.",
+          method: "truncate-number",
+        },
+        "truncate-number",
+      ),
+      destination: callRecord(
+        "The called number (privacy policy §2).",
+        {
+          action: "pseudonymise",
+          how: "Truncated to its country code and first digits: where the call went, not to whom.",
+          method: "truncate-number",
+        },
+        "truncate-number",
+      ),
       started_at: heldCallRecord("When the call started."),
       answered_at: heldCallRecord("When the call was answered."),
       ended_at: heldCallRecord("When the call ended."),
@@ -449,7 +470,7 @@ export const INVENTORY: Inventory = {
       hangup_by: heldCallRecord("Who ended the call, for support and disputes."),
       node_id: heldCallRecord("The server that handled the call, for support."),
       plan_id: heldCallRecord("The rate plan the call was priced on, for rerating."),
-      rate_prefix: heldCallRecord("The deck prefix that priced the call, for rerating."),
+      rate_prefix: heldCallRecord("The deck prefix that priced the call, for rerating.", "truncate-number"),
     },
   },
   consents: {
@@ -571,7 +592,8 @@ export const INVENTORY: Inventory = {
     },
   },
   privacy_requests: {
-    describes: "A data-subject request (access, erasure, restriction, objection, rectification, child report).",
+    describes:
+      "A data-subject request (access, erasure, restriction, objection, rectification, child report).",
     subject: "account_id",
     dataset: "requests",
     columns: Object.fromEntries(
@@ -649,7 +671,9 @@ export const INVENTORY: Inventory = {
     columns: {
       id: ledgerRecord("Our reference for the top-up, sent to PayPal with the order."),
       account_id: ledgerRecord("Whose balance the top-up credits."),
-      order_id: ledgerRecord("PayPal's order reference, to match PayPal's answers and the customer's return."),
+      order_id: ledgerRecord(
+        "PayPal's order reference, to match PayPal's answers and the customer's return.",
+      ),
       capture_id: ledgerRecord("PayPal's transaction reference for the payment, so it is credited once."),
       amount: ledgerRecord("How much the top-up is for."),
       currency: ledgerRecord("The currency of the amount."),
