@@ -125,3 +125,18 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong.";
 }
+
+/**
+ * Confirms the current password before a sensitive change (email, password, two-factor): the server
+ * asks for it again when the sign-in is older than a few minutes.
+ */
+export async function reauthenticate(password: string): Promise<void> {
+  try {
+    await api("/auth/reauthenticate", { method: "POST", body: { password }, quiet401: true });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "IDENTITY.INVALID_CREDENTIALS") {
+      throw new ApiError("Your current password is not right.", error.status, error.code);
+    }
+    throw error;
+  }
+}

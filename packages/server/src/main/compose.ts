@@ -208,6 +208,12 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
+    sipSettings: {
+      domain: config.sipDomain,
+      host: config.publicHost,
+      port: config.sipPort,
+      tlsPort: config.sipTlsPort ?? config.sipPort + 1,
+    },
   });
 
   const media = new RtpRelay({

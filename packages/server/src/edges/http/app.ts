@@ -9,6 +9,7 @@ import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { portalStaticRoutes } from "./routes/portal-static.ts";
+import { type SipSettings, sipSettingsRoutes } from "./routes/sip-settings.ts";
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface HttpAppDeps {
   auth?: AuthRoutesOptions | undefined;
   /** The built portal served at `/`; default packages/portal/dist. */
   portalRoot?: string | undefined;
+  /** Where phones connect, shown on the portal's Phones page; `/api/v1/sip-settings` is left out without it. */
+  sipSettings?: SipSettings | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
 }
@@ -72,6 +75,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.register(healthRoutes, { databaseReady: deps.databaseReady });
   app.register(metricsRoutes, { registry: deps.metrics });
   app.register(portalStaticRoutes, { root: deps.portalRoot });
+  if (deps.sipSettings) app.register(sipSettingsRoutes, { settings: deps.sipSettings });
   if (deps.api) app.register(apiV1, deps.api);
   if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
   return app;
