@@ -5,8 +5,9 @@ import { composePlatform } from "../main/compose.ts";
 export async function startCommand(config: Config): Promise<number> {
   const platform = await composePlatform(config);
   try {
-    const { portalUrl } = await platform.start();
-    process.stdout.write(`Zaqros is running. Open the portal at ${portalUrl}\n`);
+    const { portalUrl, httpsUrl } = await platform.start();
+    const alsoHttps = httpsUrl && httpsUrl !== portalUrl ? ` (HTTPS: ${httpsUrl})` : "";
+    process.stdout.write(`Zaqros is running. Open the portal at ${portalUrl}${alsoHttps}\n`);
   } catch (error) {
     platform.logger.error({ err: error }, "could not start");
     await platform.stop();

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -58,6 +59,52 @@ const databaseUrl = z
   .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
   .optional();
 
+/** proxy-addr's names for address ranges, accepted in ZAQROS_TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", bits, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const trustedProxies = z
+  .string()
+  .transform((text, ctx) => {
+    const entries = text
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "");
+    const wrong = entries.find((entry) => !isAddressOrCidr(entry));
+    if (wrong !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must list addresses or CIDRs such as 10.0.0.5,192.168.0.0/16 (${JSON.stringify(wrong)} is neither)`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  })
+  .optional()
+  .transform((entries) => entries ?? []);
+
+const httpsPort = z
+  .string()
+  .transform((text, ctx) => {
+    if (text === "off") return "off" as const;
+    const value = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= 1 && value <= 65535)) {
+      ctx.addIssue({ code: "custom", message: "must be a port number between 1 and 65535, or off" });
+      return z.NEVER;
+    }
+    return value;
+  })
+  .optional();
+
 const positiveMs = z.coerce.number({ message: "must be a number" }).int().min(0).max(3_600_000);
 
 export const CONFIG_KEYS = {
@@ -109,7 +156,24 @@ export const CONFIG_KEYS = {
     "node-1",
     "Name of this node among several sharing one database (registrations remember which node holds a connection).",
   ),
-  httpPort: key("ZAQROS_HTTP_PORT", port, "8080", "TCP port of the web portal and REST API."),
+  httpPort: key(
+    "ZAQROS_HTTP_PORT",
+    port,
+    "8080",
+    "TCP port of the portal and REST API over plain HTTP: answers this machine (loopback) and health probes; other clients are redirected to HTTPS while it is on.",
+  ),
+  httpsPort: key(
+    "ZAQROS_HTTPS_PORT",
+    httpsPort,
+    undefined,
+    "TCP port of the portal and REST API over HTTPS; unset means 8443 beside the default HTTP port 8080, else the HTTP port plus one; off for none (a TLS-terminating proxy in front).",
+  ),
+  trustProxy: key(
+    "ZAQROS_TRUST_PROXY",
+    trustedProxies,
+    undefined,
+    "Comma-separated addresses or CIDRs of TLS-terminating proxies whose X-Forwarded-For/-Proto/-Host are believed; unset trusts none.",
+  ),
   sipPort: key("ZAQROS_SIP_PORT", port, "5060", "UDP and TCP port for SIP signalling."),
   sipTlsPort: key(
     "ZAQROS_SIP_TLS_PORT",

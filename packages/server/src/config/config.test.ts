@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ConfigError, describeConfig, loadConfig } from "./config.ts";
+import { ConfigError, describeConfig, effectiveHttpsPort, loadConfig } from "./config.ts";
 import { CONFIG_KEYS } from "./config-keys.ts";
 
 describe("configuration", () => {
@@ -35,6 +35,9 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://x", /postgres/],
     ["ZAQROS_LOG_LEVEL", "loud", /one of/],
     ["ZAQROS_SECRET", "short", /at least 32/],
+    ["ZAQROS_HTTPS_PORT", "on", /port number between 1 and 65535, or off/],
+    ["ZAQROS_TRUST_PROXY", "10.0.0.1,proxy.example", /"proxy\.example" is neither/],
+    ["ZAQROS_TRUST_PROXY", "10.0.0.0/33", /addresses or CIDRs/],
   ] as const) {
     test(`when ${env}=${value}, then loading fails naming ${env}`, () => {
       assert.throws(
@@ -43,6 +46,21 @@ describe("configuration", () => {
       );
     });
   }
+
+  test("when HTTPS is not configured, then it is on 8443 beside 8080, or next to a moved HTTP port; off turns it off", () => {
+    assert.equal(effectiveHttpsPort(loadConfig({ env: {} })), 8443);
+    assert.equal(effectiveHttpsPort(loadConfig({ env: { ZAQROS_HTTP_PORT: "9000" } })), 9001);
+    assert.equal(effectiveHttpsPort(loadConfig({ env: { ZAQROS_HTTPS_PORT: "443" } })), 443);
+    assert.equal(effectiveHttpsPort(loadConfig({ env: { ZAQROS_HTTPS_PORT: "off" } })), undefined);
+  });
+
+  test("when trusted proxies are listed, then addresses, CIDRs and range names are kept in order; unset trusts none", () => {
+    const config = loadConfig({
+      env: { ZAQROS_TRUST_PROXY: " 10.0.0.5, 192.168.0.0/16,::1,fd00::/8,loopback " },
+    });
+    assert.deepEqual(config.trustProxy, ["10.0.0.5", "192.168.0.0/16", "::1", "fd00::/8", "loopback"]);
+    assert.deepEqual(loadConfig({ env: {} }).trustProxy, []);
+  });
 
   test("when a secret is wrong, then the error does not repeat the secret", () => {
     assert.throws(

@@ -71,6 +71,17 @@ export function loadConfig(sources: ConfigSources): Config {
   return Object.freeze(values) as Config;
 }
 
+/**
+ * The port HTTPS listens on, or undefined when it is off. Unset, it is 8443 beside the default
+ * HTTP port, and otherwise the HTTP port plus one, so that a second instance on one machine
+ * (a test, a benchmark) that moves its HTTP port does not collide on HTTPS.
+ */
+export function effectiveHttpsPort(config: Pick<Config, "httpPort" | "httpsPort">): number | undefined {
+  if (config.httpsPort === "off") return undefined;
+  if (config.httpsPort !== undefined) return config.httpsPort;
+  return config.httpPort === 8080 ? 8443 : config.httpPort + 1;
+}
+
 /** The effective configuration with secrets masked, keyed by environment variable, for `zaqros config`. */
 export function describeConfig(config: Config): Array<{ key: string; value: string; doc: string }> {
   return (Object.keys(CONFIG_KEYS) as ConfigKeyName[]).map((name) => {
@@ -79,7 +90,7 @@ export function describeConfig(config: Config): Array<{ key: string; value: stri
     let shown: string;
     if (value === undefined) shown = "(unset)";
     else if (spec.secret) shown = maskSecret(spec.env, String(value));
-    else if (Array.isArray(value)) shown = value.join(",");
+    else if (Array.isArray(value)) shown = value.length > 0 ? value.join(",") : "(none)";
     else if (typeof value === "object") shown = `${value.low}-${value.high}`;
     else shown = String(value);
     return { key: spec.env, value: shown, doc: spec.doc };

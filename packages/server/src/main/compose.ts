@@ -3,7 +3,7 @@ import { RtpRelay } from "@zaqros/media";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import type { Config } from "../config/config.ts";
+import { type Config, effectiveHttpsPort } from "../config/config.ts";
 import { loadOrCreateSecret } from "../config/server-secret.ts";
 import { loadOrCreateCertificate } from "../config/tls-certificate.ts";
 import { type DatabaseHandle, openDatabase, pingDatabase } from "../db/connection.ts";
@@ -39,6 +39,7 @@ import type { RegistrarPolicy } from "../domains/registrations/registrations.typ
 import { CarriersRepository } from "../domains/routing/carriers.repository.ts";
 import { CarriersService } from "../domains/routing/carriers.service.ts";
 import { buildHttpApp } from "../edges/http/app.ts";
+import { DualServers, isLoopback } from "../edges/http/https.ts";
 import { sessionAuthenticator } from "../edges/http/session.ts";
 import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge } from "../edges/sip/sip-edge.ts";
@@ -165,8 +166,11 @@ export interface Platform {
   readonly http: FastifyInstance;
   readonly sip: SipEdge;
   readonly media: RtpRelay;
-  /** Starts listening; resolves with the portal URL. */
-  start(): Promise<{ portalUrl: string }>;
+  /**
+   * Starts listening; resolves with the portal URL (plain HTTP when the public host is this
+   * machine, else HTTPS) and the HTTPS URL when HTTPS is on.
+   */
+  start(): Promise<{ portalUrl: string; httpsUrl?: string }>;
   /** Stops accepting work, lets work in flight finish (bounded by the shutdown timeout), closes the database. */
   stop(): Promise<void>;
 }
@@ -202,12 +206,16 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const httpsPort = effectiveHttpsPort(config);
+  const servers = httpsPort === undefined ? undefined : new DualServers(tls);
   const http = buildHttpApp({
     logger,
     metrics,
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
+    https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,
+    trustProxy: config.trustProxy,
     sipSettings: {
       domain: config.sipDomain,
       host: config.publicHost,
@@ -259,10 +267,23 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     media,
     async start() {
       await sip.start();
-      await http.listen({ host: config.bindAddress, port: config.httpPort });
-      const portalUrl = `http://${hostForUrl(config.publicHost)}:${config.httpPort}/`;
-      logger.info({ portalUrl, database: database.dialect }, "Zaqros is running");
-      return { portalUrl };
+      const plainUrl = `http://${hostForUrl(config.publicHost)}:${config.httpPort}/`;
+      if (!servers || httpsPort === undefined) {
+        await http.listen({ host: config.bindAddress, port: config.httpPort });
+        logger.info({ portalUrl: plainUrl, database: database.dialect }, "Zaqros is running");
+        return { portalUrl: plainUrl };
+      }
+      await http.listen({ host: config.bindAddress, port: httpsPort });
+      await servers.listenPlain(config.bindAddress, config.httpPort);
+      const httpsUrl = `https://${hostForUrl(config.publicHost)}:${httpsPort}/`;
+      // Plain HTTP answers this machine only; anyone else is sent to HTTPS.
+      const portalUrl =
+        isLoopback(config.publicHost) || config.publicHost === "localhost" ? plainUrl : httpsUrl;
+      logger.info(
+        { portalUrl, httpsUrl, selfSignedCertificate: tls.selfSigned, database: database.dialect },
+        "Zaqros is running",
+      );
+      return { portalUrl, httpsUrl };
     },
     stop() {
       stopping ??= (async () => {
@@ -279,6 +300,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
             "work in flight did not finish in time; closing anyway",
           );
           http.server.closeAllConnections();
+          servers?.closeAllConnections();
         }
         await database.close();
         logger.info("stopped");
@@ -289,7 +311,11 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
   };
 }
 
-function portalUrlOf(config: Pick<Config, "publicHost" | "httpPort">): string {
+/** The portal's address in mail: HTTPS unless the public host is this machine or HTTPS is off. */
+function portalUrlOf(config: Pick<Config, "publicHost" | "httpPort" | "httpsPort">): string {
+  const httpsPort = effectiveHttpsPort(config);
+  const local = isLoopback(config.publicHost) || config.publicHost === "localhost";
+  if (httpsPort !== undefined && !local) return `https://${hostForUrl(config.publicHost)}:${httpsPort}`;
   return `http://${hostForUrl(config.publicHost)}:${config.httpPort}`;
 }
 

@@ -3,11 +3,13 @@ import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../../logging/logger.ts";
+import { closeWithApp, type HttpsOptions, redirectPlainHttp } from "./https.ts";
 import { problemErrorHandler, sendProblem } from "./problem.ts";
 import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { addSecurityHeaders } from "./security-headers.ts";
 import { portalStaticRoutes } from "./routes/portal-static.ts";
 import { type SipSettings, sipSettingsRoutes } from "./routes/sip-settings.ts";
 
@@ -25,6 +27,13 @@ export interface HttpAppDeps {
   sipSettings?: SipSettings | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Serve HTTPS with plain HTTP beside it (see https.ts); without it the app has one plain server. */
+  https?: HttpsOptions | undefined;
+  /**
+   * Addresses or CIDRs of TLS-terminating proxies: only from these peers are X-Forwarded-For,
+   * -Proto and -Host believed (request.ip, request.protocol, request.host). Empty: nobody.
+   */
+  trustProxy?: readonly string[] | undefined;
 }
 
 /** Builds the HTTP edge. It receives everything it uses; it builds no services of its own. */
@@ -39,7 +48,14 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
+    ...(deps.https ? { serverFactory: deps.https.servers.serverFactory } : {}),
   });
+  addSecurityHeaders(app);
+  if (deps.https) {
+    closeWithApp(app, deps.https.servers);
+    app.addHook("onRequest", redirectPlainHttp(deps.https));
+  }
 
   const requests = new Counter({
     name: "zaqros_http_requests_total",
