@@ -1,7 +1,7 @@
 import { CompiledQuery, type Insertable, type Kysely, type Selectable } from "kysely";
 import type { CdrsTable, Database } from "../../db/schema.ts";
 import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
-import type { Cdr, HangupBy } from "./cdr.types.ts";
+import type { CallOutcome, Cdr, HangupBy } from "./cdr.types.ts";
 
 // Twenty values a row: under SQLite's 32,766 parameters a statement.
 const INSERT_BATCH = 1_000;
@@ -104,6 +104,9 @@ export interface CdrPageQuery {
   from: string;
   to: string;
   accountId?: string | undefined;
+  /** Only calls from or to this number. */
+  number?: string | undefined;
+  status?: CallOutcome | undefined;
   /** Continue after this record in the chosen order. */
   after?: { startedAt: string; id: string } | undefined;
   limit: number;
@@ -159,7 +162,11 @@ export class CdrRepository {
     return row && toCdr(row);
   }
 
-  /** Records started in [from, to), in start order then id, after a keyset cursor. */
+  /**
+   * Records started in [from, to), in start order then id, after a keyset cursor; the number and
+   * status filters are part of the query (bound parameters), so a page is full whenever that many
+   * matching records exist.
+   */
   async page(query: CdrPageQuery): Promise<Cdr[]> {
     const before = query.order === "asc" ? ">" : "<";
     const rows = await this.db
@@ -168,6 +175,13 @@ export class CdrRepository {
       .where("started_at", ">=", query.from)
       .where("started_at", "<", query.to)
       .$if(query.accountId !== undefined, (q) => q.where("account_id", "=", query.accountId as string))
+      .$if(query.number !== undefined, (q) =>
+        q.where((eb) =>
+          eb.or([eb("source", "=", query.number as string), eb("destination", "=", query.number as string)]),
+        ),
+      )
+      .$if(query.status === "answered", (q) => q.where("answered_at", "is not", null))
+      .$if(query.status === "unanswered", (q) => q.where("answered_at", "is", null))
       .$if(query.after !== undefined, (q) => {
         const after = query.after as { startedAt: string; id: string };
         return q.where((eb) =>

@@ -69,6 +69,78 @@ forEachDialectWithServices("call data records", (ctx) => {
     await assert.rejects(services.cdrs.list({ ...range, from: range.to }), code("CDR.INVALID_QUERY"));
   });
 
+  test("when a sparse number or status filter is paged, then every page is full and the pages hold exactly the matches", async () => {
+    const { services } = ctx();
+    const account = randomUUID();
+    const friend = "+33142685300";
+    // 600 calls; one in 50 is with the friend, and one in 7 went unanswered.
+    const records = Array.from({ length: 600 }, (_, i) => {
+      const cdr = syntheticCdr(account, new Date(Date.UTC(2026, 7, 1, 0, 0, i)).toISOString());
+      const unanswered = i % 7 === 0;
+      return {
+        ...cdr,
+        destination: i % 50 === 0 ? friend : cdr.destination,
+        ...(unanswered
+          ? { answeredAt: null, durationSeconds: 0, billedSeconds: 0, cost: 0, sipStatus: 486 }
+          : {}),
+      };
+    });
+    await services.cdrs.recordMany(records);
+    const range = { accountId: account, from: new Date("2026-08-01"), to: new Date("2026-08-02") };
+
+    const pagesOf = async (filter: Record<string, string>, limit: number) => {
+      const sizes: number[] = [];
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await services.cdrs.list({ ...range, ...filter, cursor, limit });
+        sizes.push(page.items.length);
+        ids.push(...page.items.map((c) => c.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { sizes, ids };
+    };
+    const expected = (keep: (c: Cdr) => boolean) =>
+      records
+        .filter(keep)
+        .map((c) => c.id)
+        .reverse();
+
+    const withFriend = await pagesOf({ number: friend }, 5);
+    assert.deepEqual(withFriend.sizes, [5, 5, 2], "12 calls with the friend in full pages of 5");
+    assert.deepEqual(
+      withFriend.ids,
+      expected((c) => c.destination === friend),
+    );
+
+    const missed = await pagesOf({ status: "unanswered" }, 40);
+    assert.deepEqual(missed.sizes, [40, 40, 6]);
+    assert.deepEqual(
+      missed.ids,
+      expected((c) => c.answeredAt === null),
+    );
+
+    const answeredWithFriend = await pagesOf({ number: friend, status: "answered" }, 100);
+    assert.deepEqual(
+      answeredWithFriend.ids,
+      expected((c) => c.destination === friend && c.answeredAt !== null),
+    );
+    const source = await pagesOf({ number: "+15555550100" }, 1000);
+    assert.equal(source.ids.length, 600, "the number matches the source as well as the destination");
+  });
+
+  test("when a number filter carries SQL, then it is a value that matches nothing and the records stay", async () => {
+    const { services } = ctx();
+    const account = randomUUID();
+    await services.cdrs.recordMany([syntheticCdr(account, "2026-08-03T10:00:00.000Z")]);
+    const range = { accountId: account, from: new Date("2026-08-03"), to: new Date("2026-08-04") };
+    for (const number of ["' OR '1'='1", "+1' OR 1=1 --", "x'); DROP TABLE cdrs; --", "%", "_"]) {
+      const page = await services.cdrs.list({ ...range, number });
+      assert.deepEqual(page.items, [], number);
+    }
+    assert.equal((await services.cdrs.list(range)).items.length, 1, "the table is still there");
+  });
+
   test("when records are exported, then the CSV has a header and one line per record of the range, oldest first", async () => {
     const { services } = ctx();
     const account = randomUUID();

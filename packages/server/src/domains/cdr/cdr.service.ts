@@ -60,6 +60,8 @@ export class CdrService {
     const items = await this.deps.repository.page({
       ...range,
       accountId: query.accountId,
+      number: query.number,
+      status: query.status,
       after: query.cursor === undefined ? undefined : decodeCdrCursor(query.cursor),
       limit,
       order: query.order ?? "desc",
@@ -68,7 +70,7 @@ export class CdrService {
     return { items, nextCursor: items.length === limit && last ? encodeCdrCursor(last) : undefined };
   }
 
-  /** Writes the records started in [from, to) as CSV, oldest first, page by page; returns how many. */
+  /** Writes the matching records started in [from, to) as CSV, oldest first, page by page; returns how many. */
   async exportCsv(query: CdrQuery, write: (chunk: string) => unknown): Promise<number> {
     await write(cdrCsvHeader());
     let count = 0;
@@ -148,6 +150,8 @@ export class CdrService {
       const page = await this.deps.repository.page({
         ...range,
         accountId: query.accountId,
+        number: query.number,
+        status: query.status,
         after,
         limit: EXPORT_PAGE,
         order: "asc",

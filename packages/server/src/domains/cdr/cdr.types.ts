@@ -53,7 +53,14 @@ export interface CdrQuery {
   /** Calls started before this instant. */
   to: Date;
   accountId?: string | undefined;
+  /** Only calls from or to this number (E.164, compared exactly). */
+  number?: string | undefined;
+  /** Only calls that were answered, or only those that were not. */
+  status?: CallOutcome | undefined;
 }
+
+/** Whether a call was answered: the status filter of call listings. */
+export type CallOutcome = "answered" | "unanswered";
 
 export interface CdrPage {
   items: Cdr[];

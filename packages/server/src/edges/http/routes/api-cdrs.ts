@@ -1,9 +1,7 @@
 import { Readable } from "node:stream";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { CdrService } from "../../../domains/cdr/cdr.service.ts";
-import type { Cdr } from "../../../domains/cdr/cdr.types.ts";
 import { cdrCsvHeader, cdrCsvLine } from "../../../domains/cdr/cdr-csv.ts";
-import { encodeCdrCursor } from "../../../domains/cdr/cdr-cursor.ts";
 import { DomainError } from "../../../domains/domain-error.ts";
 import { principalOf } from "./api-authentication.ts";
 import { commonErrors, nullableString, pageCursor } from "./api-schemas.ts";
@@ -78,8 +76,6 @@ const querystring = {
 
 /** Call records are kept 396 days (privacy policy §7), so the default range covers all of them. */
 const DEFAULT_RANGE_MS = 396 * 86_400_000;
-/** Records a filtered page reads at most before it answers with what it found and a cursor. */
-const FILTER_SCAN_LIMIT = 5_000;
 
 /** `GET /cdrs` (JSON, or CSV by `Accept: text/csv`) and `GET /cdrs.csv`: the account's call records. */
 export const apiCdrsRoutes: FastifyPluginAsync<{ cdrs: CdrService; now: () => Date }> = async (
@@ -92,49 +88,27 @@ export const apiCdrsRoutes: FastifyPluginAsync<{ cdrs: CdrService; now: () => Da
     return { from, to };
   };
 
-  const matches = (query: CdrFilters) => (cdr: Cdr) =>
-    (query.number === undefined || cdr.source === query.number || cdr.destination === query.number) &&
-    (query.status === undefined || (query.status === "answered") === (cdr.answeredAt !== null));
+  /** What a request asks for: its range and filters, always within the caller's own account. */
+  const queryOf = (request: FastifyRequest<{ Querystring: CdrFilters }>) => ({
+    ...rangeOf(request.query),
+    accountId: principalOf(request).accountId,
+    number: request.query.number,
+    status: request.query.status,
+  });
 
-  /** One page; with number or status filters, reads ahead until the page is full or the scan limit. */
+  /** One page; the filters run in the database, so a page holds `limit` records whenever that many match. */
   async function page(request: FastifyRequest<{ Querystring: CdrFilters }>) {
     const query = request.query;
-    const base = { ...rangeOf(query), accountId: principalOf(request).accountId };
-    if (query.number === undefined && query.status === undefined) {
-      const result = await options.cdrs.list({ ...base, cursor: query.cursor, limit: query.limit });
-      return { items: result.items, nextCursor: result.nextCursor ?? null };
-    }
-    const keep = matches(query);
-    const items: Cdr[] = [];
-    let cursor = query.cursor;
-    let scanned = 0;
-    while (scanned < FILTER_SCAN_LIMIT) {
-      const result = await options.cdrs.list({ ...base, cursor, limit: 1000 });
-      for (const cdr of result.items) {
-        scanned++;
-        if (!keep(cdr)) continue;
-        items.push(cdr);
-        if (items.length === query.limit) return { items, nextCursor: encodeCdrCursor(cdr) };
-      }
-      if (result.nextCursor === undefined) return { items, nextCursor: null };
-      cursor = result.nextCursor;
-    }
-    return { items, nextCursor: cursor ?? null };
+    const result = await options.cdrs.list({ ...queryOf(request), cursor: query.cursor, limit: query.limit });
+    return { items: result.items, nextCursor: result.nextCursor ?? null };
   }
 
   async function* csvLines(request: FastifyRequest<{ Querystring: CdrFilters }>) {
     yield cdrCsvHeader();
-    const keep = matches(request.query);
     let cursor: string | undefined;
     do {
-      const result = await options.cdrs.list({
-        ...rangeOf(request.query),
-        accountId: principalOf(request).accountId,
-        cursor,
-        limit: 1000,
-        order: "asc",
-      });
-      const lines = result.items.filter(keep).map(cdrCsvLine).join("");
+      const result = await options.cdrs.list({ ...queryOf(request), cursor, limit: 1000, order: "asc" });
+      const lines = result.items.map(cdrCsvLine).join("");
       if (lines) yield lines;
       cursor = result.nextCursor;
     } while (cursor !== undefined);
@@ -158,7 +132,7 @@ export const apiCdrsRoutes: FastifyPluginAsync<{ cdrs: CdrService; now: () => Da
         tags: ["cdrs"],
         summary: "Call records, newest first; CSV (oldest first, every page) with Accept: text/csv",
         description:
-          "With number or status filters a page may hold fewer than `limit` records (each request reads at most 5,000); keep following nextCursor until it is null.",
+          "Filters by date, number (source or destination) and status apply before paging: a page holds `limit` records unless it is the last. Follow nextCursor until it is null.",
         querystring,
         response: {
           200: {
