@@ -4,7 +4,7 @@ import type { BenchOptions, Placement, ScenarioName, ServerName } from "./option
 import { CpuLoad, usageOf } from "./process-usage.ts";
 import type { Children } from "./processes.ts";
 import type { Step, Verdict } from "./ramp.ts";
-import { runUac } from "./sipp-load.ts";
+import { percentile, runUac } from "./sipp-load.ts";
 
 export const PHONE_IP = "127.0.0.2";
 /** Dialled as 00 44 ..., which a US account's dial plan reads as +44...; the carrier's deck serves 44. */
@@ -28,6 +28,13 @@ export interface LoadStep extends Step {
   /** Mean time from a call's first message to its final 200, ms. */
   meanAnswerMs: number | undefined;
   retransmissions: number;
+  /**
+   * Admission latency (calls only): from the phone sending the INVITE with credentials to the
+   * carrier's 180 Ringing reaching it through the server, median and 99th percentile, ms
+   * (SIPp's clock, whole milliseconds).
+   */
+  admissionP50Ms: number | undefined;
+  admissionP99Ms: number | undefined;
   /** The server's busiest second, as a share of one core. */
   serverCpuPeak: number;
   /** Server CPU time over the step divided by its calls, ms: what a call costs, whatever else runs. */
@@ -127,6 +134,8 @@ export async function loadStep(
     achievedRate: step.achievedRate,
     meanAnswerMs: step.counters.meanResponseMs,
     retransmissions: step.counters.retransmissions,
+    admissionP50Ms: percentile(step.admissionMs, 0.5),
+    admissionP99Ms: percentile(step.admissionMs, 0.99),
     serverCpuPeak: Math.max(peak, serverCpuTotal),
     cpuMsPerCall: ((endUsage.cpuSeconds - startUsage.cpuSeconds) * 1000) / calls,
     runQueueShare: (endUsage.runQueueSeconds - startUsage.runQueueSeconds) / step.seconds,

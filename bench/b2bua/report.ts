@@ -22,7 +22,7 @@ const pct = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}%`;
 
 export function printStepHeader(): void {
   console.log(
-    "      rate     calls      ok  failed   fail%  achieved answer ms  retrans  server CPU  CPU ms/call  server RSS  SIPp CPU  CPU0 other  waited  verdict",
+    "      rate     calls      ok  failed   fail%  achieved answer ms  adm p50/p99  retrans  server CPU  CPU ms/call  server RSS  SIPp CPU  CPU0 other  waited  verdict",
   );
 }
 
@@ -41,6 +41,10 @@ export function printStep(s: LoadStep, note?: string): void {
       pct(s.failed / Math.max(1, s.calls), 2).padStart(7),
       s.achievedRate.toFixed(0).padStart(9),
       (s.meanAnswerMs === undefined ? "-" : s.meanAnswerMs.toFixed(1)).padStart(9),
+      (s.admissionP50Ms === undefined
+        ? "-"
+        : `${s.admissionP50Ms.toFixed(0)}/${(s.admissionP99Ms ?? 0).toFixed(0)}`
+      ).padStart(12),
       String(s.retransmissions).padStart(8),
       pct(s.serverCpuPeak).padStart(11),
       s.cpuMsPerCall.toFixed(3).padStart(12),
@@ -134,7 +138,11 @@ export function summarise(results: readonly ScenarioResult[], rule: string): voi
       return (
         `${best.rate} ${unit}${floor}, server CPU ${pct(best.serverCpuPeak)}, ` +
         `${best.cpuMsPerCall.toFixed(3)} ms CPU a call, waited ${pct(best.runQueueShare)} for the CPU, ` +
-        `RSS ${mib(r.rssAtEndBytes)}`
+        `RSS ${mib(r.rssAtEndBytes)}` +
+        (best.admissionP50Ms === undefined
+          ? ""
+          : `, admission (INVITE with credentials to 180) p50 ${best.admissionP50Ms.toFixed(0)} ms, ` +
+            `p99 ${(best.admissionP99Ms ?? 0).toFixed(0)} ms`)
       );
     };
     console.log(`RESULT ${scenario}: zaqros ${describe(zaqros)}`);

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { usageOf } from "./process-usage.ts";
@@ -30,6 +30,8 @@ export interface UacStep {
   /** Seconds of CPU SIPp used (sampled every 200 ms, so up to 200 ms short). */
   cpuSeconds: number;
   output: string;
+  /** Every sample of the scenario's "admission" response time, ms (SIPp's -trace_rtt). */
+  admissionMs: number[];
 }
 
 export interface UacOptions {
@@ -149,6 +151,9 @@ let runNumber = 0;
 export async function runUac(children: Children, options: UacOptions): Promise<UacStep> {
   const run = ++runNumber;
   const statsFile = join(options.statsDir, `uac-${run}.csv`);
+  // SIPp writes -trace_rtt's file into its working directory, named after the scenario and its pid.
+  const runDir = join(options.statsDir, `uac-${run}`);
+  mkdirSync(runDir, { recursive: true });
   const args = [
     "sipp",
     "-sf",
@@ -172,6 +177,9 @@ export async function runUac(children: Children, options: UacOptions): Promise<U
     String(Math.max(1000, options.rate * 20)),
     "-recv_timeout",
     String(options.recvTimeoutMs),
+    "-trace_rtt",
+    "-rtt_freq",
+    "1",
     "-timeout",
     `${Math.ceil(options.calls / options.rate + (options.holdMs ?? 0) / 1000 + options.recvTimeoutMs / 1000 + 20)}s`,
   ];
@@ -179,7 +187,7 @@ export async function runUac(children: Children, options: UacOptions): Promise<U
   if (options.holdMs !== undefined) args.push("-d", String(options.holdMs));
   args.push(options.remote);
   const started = performance.now();
-  const child = children.spawn(args, options.cpu);
+  const child = children.spawn(args, options.cpu, { cwd: runDir });
   const output = tail(child);
   let cpuSeconds = 0;
   const poll = setInterval(() => {
@@ -200,7 +208,27 @@ export async function runUac(children: Children, options: UacOptions): Promise<U
     seconds,
     cpuSeconds,
     output: output(),
+    admissionMs: readResponseTimes(runDir, "admission"),
   };
+}
+
+/** The samples of one named response time (rtd) from SIPp's -trace_rtt files in `dir`, ms. */
+function readResponseTimes(dir: string, name: string): number[] {
+  const samples: number[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith("_rtt.csv"))) {
+    for (const line of readFileSync(join(dir, file), "utf8").split("\n").slice(1)) {
+      const [, ms, rtd] = line.split(";");
+      if (rtd?.trim() === name && ms !== undefined && Number.isFinite(Number(ms))) samples.push(Number(ms));
+    }
+  }
+  return samples;
+}
+
+/** The value below which `share` of the samples lie (nearest rank), or undefined without samples. */
+export function percentile(samples: readonly number[], share: number): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))];
 }
 
 /** A SIPp UAS standing in for the carrier: answers every call until stopped. */

@@ -34,3 +34,95 @@ export async function writeTransaction<T>(
 export function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
+
+/**
+ * Group commit: work handed in while a transaction is being written waits and goes in the next
+ * one, with everything else that arrived meanwhile, so a node doing a thousand small writes a
+ * second commits far fewer transactions, and each caller's promise still settles only once its
+ * own write is committed (or refused). Items run one after another, in the order handed in, each
+ * seeing what the ones before it wrote.
+ *
+ * `run` may refuse an item by throwing an error `isRefusal` accepts, and must do so before it
+ * writes anything: that item's promise rejects and the others go on. Any other error (the
+ * database's) rolls the whole transaction back; each item of it is then tried again alone, so only
+ * the item at fault fails.
+ */
+export class GroupCommit<Item, Result> {
+  private queued: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> =
+    [];
+  private writing = false;
+
+  constructor(
+    private readonly options: {
+      transaction: <T>(work: (tx: Executor) => Promise<T>) => Promise<T>;
+      run: (item: Item, tx: Executor) => Promise<Result>;
+      isRefusal: (error: unknown) => boolean;
+      /**
+       * Runs first in each transaction with all its items: where items lock rows (PostgreSQL
+       * `for update`), lock them all here in one fixed order, so two transactions never wait on
+       * each other crosswise.
+       */
+      before?: (items: readonly Item[], tx: Executor) => Promise<void>;
+      /** Items in one transaction at most (default 200). */
+      maxBatch?: number;
+    },
+  ) {}
+
+  /** Resolves with the item's result once the transaction that wrote it is committed. */
+  submit(item: Item): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ item, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        // Let what is read from the network in this turn of the event loop join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, this.options.maxBatch ?? 200);
+        try {
+          const outcomes = await this.write(batch.map((b) => b.item));
+          for (const [i, waiting] of batch.entries()) {
+            const outcome = outcomes[i] as Outcome<Result>;
+            if (outcome.ok) waiting.resolve(outcome.result);
+            else waiting.reject(outcome.error);
+          }
+        } catch {
+          for (const waiting of batch) {
+            try {
+              const [outcome] = (await this.write([waiting.item])) as [Outcome<Result>];
+              if (outcome.ok) waiting.resolve(outcome.result);
+              else waiting.reject(outcome.error);
+            } catch (error) {
+              waiting.reject(error);
+            }
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private write(items: readonly Item[]): Promise<Array<Outcome<Result>>> {
+    return this.options.transaction(async (tx) => {
+      await this.options.before?.(items, tx);
+      const outcomes: Array<Outcome<Result>> = [];
+      for (const item of items) {
+        try {
+          outcomes.push({ ok: true, result: await this.options.run(item, tx) });
+        } catch (error) {
+          if (!this.options.isRefusal(error)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    });
+  }
+}
+
+type Outcome<Result> = { ok: true; result: Result } | { ok: false; error: unknown };

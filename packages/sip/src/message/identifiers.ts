@@ -8,8 +8,20 @@ import { randomBytes } from "node:crypto";
  */
 export const branchMagicCookie = "z9hG4bK";
 
+/** Random bytes fetched from the system a pool at a time: one call per hundreds of tags and branches. */
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let used = 0;
+
 function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString("base64url");
+  if (used + bytes > POOL_SIZE) {
+    // A fresh buffer: tokens already made never share bytes with later ones.
+    pool = randomBytes(POOL_SIZE);
+    used = 0;
+  }
+  const token = pool.toString("base64url", used, used + bytes);
+  used += bytes;
+  return token;
 }
 
 /**

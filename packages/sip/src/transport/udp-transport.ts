@@ -29,6 +29,8 @@ export class UdpTransport implements Transport {
   readonly #options: UdpTransportOptions;
   #socket: Socket | undefined;
   #local: LocalEndpoint | undefined;
+  /** Whether the bound socket is IPv6, read once: `socket.address()` is a system call. */
+  #socketIsV6: boolean | undefined;
   #handler: InboundHandler | undefined;
 
   constructor(options: UdpTransportOptions) {
@@ -59,6 +61,7 @@ export class UdpTransport implements Transport {
     socket.on("error", () => {});
     const bound = socket.address();
     this.#socket = socket;
+    this.#socketIsV6 = bound.family === "IPv6";
     this.#local = {
       protocol: "udp",
       address: canonicalIp(bound.address) ?? bound.address,
@@ -80,7 +83,7 @@ export class UdpTransport implements Transport {
         ),
       );
     }
-    const address = this.#destination(socket, target.address);
+    const address = this.#destination(target.address);
     if (address === undefined) {
       return Promise.reject(
         new TransportError(
@@ -100,16 +103,17 @@ export class UdpTransport implements Transport {
   async close(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
+    this.#socketIsV6 = undefined;
     this.#local = undefined;
     if (!socket) return;
     await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 
   /** The address in the socket's family: IPv4 on a dual-stack socket becomes IPv4-mapped IPv6. */
-  #destination(socket: Socket, host: string): string | undefined {
+  #destination(host: string): string | undefined {
     const address = canonicalIp(host);
     if (address === undefined) return undefined;
-    const socketIsV6 = socket.address().family === "IPv6";
+    const socketIsV6 = this.#socketIsV6;
     const targetIsV6 = isIPv6(address);
     if (socketIsV6 === targetIsV6) return address;
     if (socketIsV6 && !this.#options.ipv6Only) return `::ffff:${address}`;

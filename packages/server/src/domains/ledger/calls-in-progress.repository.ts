@@ -94,8 +94,8 @@ export class CallsInProgressRepository {
       .execute();
   }
 
-  async markAnswered(callId: string, answeredAt: string): Promise<boolean> {
-    const result = await this.db
+  async markAnswered(callId: string, answeredAt: string, tx: Executor = this.db): Promise<boolean> {
+    const result = await tx
       .updateTable("calls_in_progress")
       .set({ answered_at: answeredAt, last_heartbeat_at: answeredAt })
       .where("call_id", "=", callId)

@@ -1,4 +1,4 @@
-import type { Executor } from "../../db/write-transaction.ts";
+import { type Executor, GroupCommit, isPostgres } from "../../db/write-transaction.ts";
 import type { CdrService } from "../cdr/cdr.service.ts";
 import type { Cdr } from "../cdr/cdr.types.ts";
 import { newCdrId } from "../cdr/cdr-id.ts";
@@ -49,54 +49,85 @@ export class CreditControlService {
   private readonly now: () => Date;
   private readonly sliceSeconds: number;
   private readonly maxCallSeconds: number;
+  private readonly admissions: GroupCommit<{ admission: Admission; at: string }, Authorisation>;
+  private readonly answers: GroupCommit<{ callId: string; at: string }, void>;
 
   constructor(private readonly deps: CreditControlDeps) {
     this.now = deps.now ?? (() => new Date());
     this.sliceSeconds = deps.sliceSeconds ?? 60;
     this.maxCallSeconds = deps.maxCallSeconds ?? 4 * 3600;
+    // Admissions and answers that arrive together share a transaction (group commit): at high
+    // call rates the commit, not the queries, is what a call costs the database.
+    const isRefusal = (error: unknown) => error instanceof DomainError;
+    const transaction = <T>(work: (tx: Executor) => Promise<T>) => this.deps.calls.transaction(work);
+    this.admissions = new GroupCommit({
+      transaction,
+      run: ({ admission, at }, tx) => this.authoriseIn(admission, at, tx),
+      isRefusal,
+      // PostgreSQL: every balance the batch reads, locked at once in account order (lockedBalances
+      // sorts); SQLite's write transaction holds the whole database already.
+      before: async (items, tx) => {
+        if (!isPostgres(tx)) return;
+        await this.deps.ledger.lockedBalances(
+          items.map((i) => i.admission.accountId),
+          tx,
+        );
+      },
+    });
+    this.answers = new GroupCommit({
+      transaction,
+      run: async ({ callId, at }, tx) => {
+        if (!(await this.deps.calls.markAnswered(callId, at, tx))) {
+          throw fail("BILLING.CALL_NOT_FOUND", "No such call in progress.");
+        }
+      },
+      isRefusal,
+    });
   }
 
   /**
    * Admits a call: holds the first slice of credit and says how long it covers. Refused with
    * BILLING.INSUFFICIENT_FUNDS when the available credit does not pay for the first increment.
    */
-  async authorise(admission: Admission): Promise<Authorisation> {
-    const at = this.now().toISOString();
-    return this.deps.calls.transaction(async (tx) => {
-      const available = await this.available(admission.accountId, admission.rate, tx);
-      // A free call is admitted even on a balance below zero: it can cost nothing.
-      const credit = isFree(admission.rate) ? Math.max(available, 0) : available;
-      const maxSeconds = Math.min(maxAffordableSeconds(admission.rate, credit), this.maxCallSeconds);
-      if (maxSeconds <= 0) {
-        throw fail("BILLING.INSUFFICIENT_FUNDS", "Not enough credit for this call.", {
-          available,
-          firstIncrementCost: costOfBilledSeconds(admission.rate, admission.rate.initialIncrement),
-        });
-      }
-      const coveredSeconds = Math.min(billedSeconds(admission.rate, this.sliceSeconds), maxSeconds);
-      const reserved = costOfBilledSeconds(admission.rate, billedSeconds(admission.rate, coveredSeconds));
-      const inserted = await this.deps.calls.insert(
-        {
-          callId: admission.callId,
-          accountId: admission.accountId,
-          nodeId: admission.nodeId,
-          deviceId: admission.deviceId ?? null,
-          direction: admission.direction,
-          source: admission.source,
-          destination: admission.destination,
-          carrierId: admission.carrierId ?? null,
-          rate: admission.rate,
-          reserved,
-          coveredSeconds,
-          startedAt: at,
-          answeredAt: null,
-          lastHeartbeatAt: at,
-        },
-        tx,
-      );
-      if (!inserted) throw fail("BILLING.CALL_EXISTS", "That call is in progress already.");
-      return { callId: admission.callId, coveredSeconds, reserved, maxSeconds };
-    });
+  authorise(admission: Admission): Promise<Authorisation> {
+    return this.admissions.submit({ admission, at: this.now().toISOString() });
+  }
+
+  /** One admission inside a batch's transaction; refusals come before anything is written. */
+  private async authoriseIn(admission: Admission, at: string, tx: Executor): Promise<Authorisation> {
+    const available = await this.available(admission.accountId, admission.rate, tx);
+    // A free call is admitted even on a balance below zero: it can cost nothing.
+    const credit = isFree(admission.rate) ? Math.max(available, 0) : available;
+    const maxSeconds = Math.min(maxAffordableSeconds(admission.rate, credit), this.maxCallSeconds);
+    if (maxSeconds <= 0) {
+      throw fail("BILLING.INSUFFICIENT_FUNDS", "Not enough credit for this call.", {
+        available,
+        firstIncrementCost: costOfBilledSeconds(admission.rate, admission.rate.initialIncrement),
+      });
+    }
+    const coveredSeconds = Math.min(billedSeconds(admission.rate, this.sliceSeconds), maxSeconds);
+    const reserved = costOfBilledSeconds(admission.rate, billedSeconds(admission.rate, coveredSeconds));
+    const inserted = await this.deps.calls.insert(
+      {
+        callId: admission.callId,
+        accountId: admission.accountId,
+        nodeId: admission.nodeId,
+        deviceId: admission.deviceId ?? null,
+        direction: admission.direction,
+        source: admission.source,
+        destination: admission.destination,
+        carrierId: admission.carrierId ?? null,
+        rate: admission.rate,
+        reserved,
+        coveredSeconds,
+        startedAt: at,
+        answeredAt: null,
+        lastHeartbeatAt: at,
+      },
+      tx,
+    );
+    if (!inserted) throw fail("BILLING.CALL_EXISTS", "That call is in progress already.");
+    return { callId: admission.callId, coveredSeconds, reserved, maxSeconds };
   }
 
   /**
@@ -126,10 +157,8 @@ export class CreditControlService {
   }
 
   /** Records the answer: talk time, and so the charge, runs from here. */
-  async markAnswered(callId: string, answeredAt: Date = this.now()): Promise<void> {
-    if (!(await this.deps.calls.markAnswered(callId, answeredAt.toISOString()))) {
-      throw fail("BILLING.CALL_NOT_FOUND", "No such call in progress.");
-    }
+  markAnswered(callId: string, answeredAt: Date = this.now()): Promise<void> {
+    return this.answers.submit({ callId, at: answeredAt.toISOString() });
   }
 
   /** Records that these calls are still alive; returns how many were found. */

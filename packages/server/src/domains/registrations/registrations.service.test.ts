@@ -134,6 +134,43 @@ forEachDialectWithServices(
       assert.equal(current.length, 3, "the refused REGISTER changed nothing");
     });
 
+    test("when many REGISTERs arrive together and one is refused, then each phone gets its own answer and the rest are stored", async () => {
+      const { services } = ctx();
+      const phones = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => phone(`together-${i}@example.com`)),
+      );
+      // The third phone's first REGISTER goes ahead of the rest, in the same batch.
+      const third = phones[2] as Awaited<ReturnType<typeof phone>>;
+      const first = services.registrations.register(
+        third.base({ contacts: [{ uri: "sip:p2@10.2.0.2", expires: 900, q: 1000 }] }),
+      );
+      // Then every phone registers; the third repeats the CSeq it just used: out of order.
+      const sent = phones.map(({ base }, i) =>
+        services.registrations.register(
+          base({ contacts: [{ uri: `sip:p${i}@10.2.0.${i}`, expires: 600, q: 1000 }] }),
+        ),
+      );
+      const results = await Promise.allSettled([first, ...sent]);
+      assert.equal(results[0]?.status, "fulfilled");
+      for (const [i, result] of results.slice(1).entries()) {
+        if (i === 2) {
+          assert.ok(result.status === "rejected" && code("REGISTRATION.OUT_OF_ORDER")(result.reason));
+          continue;
+        }
+        assert.ok(result.status === "fulfilled");
+        assert.deepEqual(
+          result.value.map((b) => b.contactUri),
+          [`sip:p${i}@10.2.0.${i}`],
+        );
+      }
+      const kept = await services.registrations.contactsForAccount(third.account.id);
+      assert.equal(kept[0]?.expiresIn, 900, "the refused repeat changed nothing");
+      for (const [i, { account }] of phones.entries()) {
+        const stored = (await services.registrations.contactsForAccount(account.id)).map((b) => b.contactUri);
+        assert.deepEqual(stored, [`sip:p${i}@10.2.0.${i}`]);
+      }
+    });
+
     test("when bindings expire, then they no longer ring and the purge deletes them", async () => {
       const { services, clock } = ctx();
       const { account, base } = await phone("expire@example.com");

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { forEachDialectWithServices } from "../../testing/test-services.ts";
 import { DomainError } from "../domain-error.ts";
+import { CarriersRepository } from "./carriers.repository.ts";
+import { CarriersService } from "./carriers.service.ts";
 
 const code = (expected: string) => (e: unknown) => e instanceof DomainError && e.code === expected;
 
@@ -104,6 +106,32 @@ forEachDialectWithServices("carriers and least-cost routing", (ctx) => {
     });
     assert.equal((await services.carriers.carrierAt("127.0.0.55"))?.id, c.id);
     assert.equal(await services.carriers.carrierAt("127.0.0.56"), undefined);
+  });
+
+  test("when another process adds or disables a carrier, then calls from its address see the change within the cache time", async () => {
+    const { services, database } = ctx();
+    const routing = new CarriersService({ repository: new CarriersRepository(database.db), cacheMs: 100 });
+    assert.equal(await routing.carrierAt("127.0.0.57"), undefined);
+    // The operator CLI is another process: its own service over the same database.
+    const added = await services.carriers.add({ name: "Late", host: "127.0.0.1", addresses: ["127.0.0.57"] });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal((await routing.carrierAt("127.0.0.57"))?.id, added.id);
+    await services.carriers.setEnabled(added.id, false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal((await routing.carrierAt("127.0.0.57"))?.enabled, false);
+  });
+
+  test("when the carrier is changed through the service routing uses, then the change applies to the next call at once", async () => {
+    const { services } = ctx();
+    const c = await services.carriers.add({ name: "Now", host: "127.0.0.1", addresses: ["127.0.0.58"] });
+    await services.carriers.importDeck(c.id, "prefix,cost_per_minute\n44,0.0100\n");
+    assert.equal((await services.carriers.carrierAt("127.0.0.58"))?.enabled, true);
+    const routedBy = async () =>
+      (await services.carriers.routesFor("+442079460958")).map((r) => r.carrier.id);
+    assert.ok((await routedBy()).includes(c.id));
+    await services.carriers.setEnabled(c.id, false);
+    assert.equal((await services.carriers.carrierAt("127.0.0.58"))?.enabled, false);
+    assert.ok(!(await routedBy()).includes(c.id));
   });
 
   test("when carrier fields are wrong, then each is refused by name", async () => {

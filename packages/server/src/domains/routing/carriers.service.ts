@@ -8,6 +8,20 @@ import type { Carrier, CarrierRate, NewCarrier, RouteCandidate } from "./routing
 export interface CarriersServiceDeps {
   repository: CarriersRepository;
   now?: () => Date;
+  /**
+   * How long call routing may use the carriers (their addresses and settings) it read last, in ms
+   * (default 1000). Changes made through this service apply at once; changes another process made
+   * (the operator CLI, another node on the same PostgreSQL) apply within this time. 0 reads the
+   * database for every call.
+   */
+  cacheMs?: number;
+}
+
+/** The carriers as routing sees them, read at once. */
+interface CarrierSnapshot {
+  byId: ReadonlyMap<string, Carrier>;
+  byAddress: ReadonlyMap<string, Carrier>;
+  readAt: number;
 }
 
 const HOST = /^[A-Za-z0-9.-]{1,253}$/;
@@ -19,9 +33,15 @@ function invalid(field: string, problem: string) {
 /** Carriers, their buy-rate decks, and least-cost routing over them. */
 export class CarriersService {
   private readonly now: () => Date;
+  private readonly cacheMs: number;
+  private snapshot: CarrierSnapshot | undefined;
+  private reading: Promise<CarrierSnapshot> | undefined;
+  /** Bumped by every change made here, so a read that began before the change is not kept. */
+  private generation = 0;
 
   constructor(private readonly deps: CarriersServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.cacheMs = deps.cacheMs ?? 1000;
   }
 
   async add(input: NewCarrier): Promise<Carrier> {
@@ -65,6 +85,7 @@ export class CarriersService {
       addresses,
     };
     await this.deps.repository.insert(carrier, this.now().toISOString());
+    this.forget();
     return carrier;
   }
 
@@ -78,19 +99,21 @@ export class CarriersService {
     return carrier;
   }
 
-  /** The carrier that sends calls from this IP address, if any. */
-  carrierAt(address: string): Promise<Carrier | undefined> {
-    return this.deps.repository.findByAddress(address);
+  /** The carrier that sends calls from this IP address, if any (asked for every INVITE: from memory). */
+  async carrierAt(address: string): Promise<Carrier | undefined> {
+    return (await this.carriers()).byAddress.get(address);
   }
 
   /** Records an OPTIONS probe: an unreachable carrier leaves routing until it answers again. */
   async recordProbe(id: string, answered: boolean): Promise<void> {
     await this.deps.repository.setReachable(id, answered, this.now().toISOString());
+    this.forget();
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
     await this.get(id);
     await this.deps.repository.setEnabled(id, enabled);
+    this.forget();
   }
 
   /** Replaces a carrier's buy-rate deck from CSV text; a bad row changes nothing. */
@@ -119,7 +142,7 @@ export class CarriersService {
       if (!best || rate.prefix.length > best.prefix.length) longest.set(carrierId, rate);
     }
     if (longest.size === 0) return [];
-    const carriers = new Map((await this.deps.repository.list()).map((c) => [c.id, c]));
+    const carriers = (await this.carriers()).byId;
     const candidates: RouteCandidate[] = [];
     for (const [carrierId, rate] of longest) {
       const carrier = carriers.get(carrierId);
@@ -129,5 +152,42 @@ export class CarriersService {
     return candidates.sort(
       (a, b) => a.rate.costPerMinute - b.rate.costPerMinute || a.carrier.priority - b.carrier.priority,
     );
+  }
+
+  /** The carriers as last read, read again when older than `cacheMs` or changed through this service. */
+  private async carriers(): Promise<CarrierSnapshot> {
+    const kept = this.snapshot;
+    if (kept && Date.now() - kept.readAt < this.cacheMs) return kept;
+    if (this.reading) return this.reading;
+    const generation = this.generation;
+    const reading = this.deps.repository
+      .list()
+      .then((list) => {
+        const byAddress = new Map<string, Carrier>();
+        // Should two carriers share an address, an enabled one answers for it.
+        for (const carrier of list) {
+          for (const address of carrier.addresses) {
+            if (!byAddress.get(address)?.enabled) byAddress.set(address, carrier);
+          }
+        }
+        const snapshot: CarrierSnapshot = {
+          byId: new Map(list.map((carrier) => [carrier.id, carrier])),
+          byAddress,
+          readAt: Date.now(),
+        };
+        if (generation === this.generation) this.snapshot = snapshot;
+        return snapshot;
+      })
+      .finally(() => {
+        if (this.reading === reading) this.reading = undefined;
+      });
+    this.reading = reading;
+    return reading;
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.snapshot = undefined;
+    this.reading = undefined;
   }
 }

@@ -4,6 +4,7 @@ import type { HangupBy } from "../../domains/cdr/cdr.types.ts";
 import { newCdrId } from "../../domains/cdr/cdr-id.ts";
 import { DomainError } from "../../domains/domain-error.ts";
 import type { CreditControlService } from "../../domains/ledger/credit-control.service.ts";
+import { FinishBatcher } from "../../domains/ledger/finish-batcher.ts";
 import type { RatingService } from "../../domains/rating/rating.service.ts";
 import type { CallDirection } from "./admission/admission.types.ts";
 import type { CreditDecision } from "./admission/admit-call.ts";
@@ -34,9 +35,14 @@ export interface CallBillingDeps {
  */
 export class CallBilling {
   private readonly now: () => Date;
+  /** Call endings gathered for a few milliseconds and written in one transaction. */
+  private readonly finishes: FinishBatcher;
+  /** Answers not yet committed, by call: a call's end is written after its answer. */
+  private readonly answering = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: CallBillingDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.finishes = new FinishBatcher(deps.credit, { now: this.now });
   }
 
   /**
@@ -80,7 +86,16 @@ export class CallBilling {
   }
 
   answered(callId: string, at: Date): Promise<void> {
-    return this.deps.credit.markAnswered(callId, at);
+    const marked = this.deps.credit.markAnswered(callId, at);
+    const settled = marked.then(
+      () => {},
+      () => {},
+    );
+    this.answering.set(callId, settled);
+    void settled.then(() => {
+      if (this.answering.get(callId) === settled) this.answering.delete(callId);
+    });
+    return marked;
   }
 
   /** Holds the next slice; the seconds from answer now covered, or undefined when no more credit could be held. */
@@ -95,14 +110,22 @@ export class CallBilling {
 
   /** Writes the call's CDR and charge (once). */
   async finish(record: CallRecord): Promise<void> {
-    if (record.admission.creditHandle) {
-      await this.deps.credit.finish(record.admission.creditHandle, {
+    const handle = record.admission.creditHandle;
+    if (handle) {
+      const outcome = {
         answeredAt: record.answeredAt,
         endedAt: record.endedAt,
         sipStatus: record.finalStatus,
         hangupBy: HANGUP_BY[record.hangupCause],
         carrierId: record.carrierId,
-      });
+      };
+      await this.answering.get(handle);
+      try {
+        await this.finishes.finish(handle, outcome);
+      } catch {
+        // The batch it was in failed as a whole; alone, only its own fault can fail it.
+        await this.deps.credit.finish(handle, outcome);
+      }
       return;
     }
     await this.writeFreeCdr(record);

@@ -81,6 +81,8 @@ export class SipEdge {
   private readonly calls = new Set<Call>();
   private readonly byInvite = new WeakMap<ServerTransaction, Call>();
   private readonly byDialog = new Map<string, { call: Call; side: LegSide }>();
+  /** Each call's keys in byDialog, so its end removes them without a scan of every dialog. */
+  private readonly dialogKeys = new Map<Call, string[]>();
   private readonly timers: CallTimers;
   private endpoints: LocalEndpoint[] = [];
   private probeTimer: TimerHandle | undefined;
@@ -275,8 +277,13 @@ export class SipEdge {
       contactFor: (protocol) => this.contactFor(protocol),
       timers: this.timers,
       now: this.options.now ?? (() => new Date()),
-      bindDialog: (callId, localTag, bound, side) =>
-        this.byDialog.set(dialogKey(callId, localTag), { call: bound, side }),
+      bindDialog: (callId, localTag, bound, side) => {
+        const key = dialogKey(callId, localTag);
+        this.byDialog.set(key, { call: bound, side });
+        const keys = this.dialogKeys.get(bound);
+        if (keys) keys.push(key);
+        else this.dialogKeys.set(bound, [key]);
+      },
       answered: (answered) => this.onAnswered(answered),
       ended: (ended, record) => this.onEnded(ended, record),
     });
@@ -354,7 +361,10 @@ export class SipEdge {
     const creditTimer = this.creditTimers.get(call.id);
     if (creditTimer) this.stack.clock.clearTimeout(creditTimer);
     this.creditTimers.delete(call.id);
-    for (const [key, value] of this.byDialog) if (value.call === call) this.byDialog.delete(key);
+    for (const key of this.dialogKeys.get(call) ?? []) {
+      if (this.byDialog.get(key)?.call === call) this.byDialog.delete(key);
+    }
+    this.dialogKeys.delete(call);
     const hook = this.options.onCallEnded;
     const billing = this.options.billing;
     const pending = Promise.resolve()

@@ -5,7 +5,15 @@ import type { CallerIdentity } from "../b2bua/leg-request.ts";
 
 /** Who placed the call. */
 export type CallingParty =
-  | { kind: "device"; accountId: string; deviceId: string; username: string; country: string }
+  | {
+      kind: "device";
+      accountId: string;
+      deviceId: string;
+      username: string;
+      country: string;
+      /** The account's default caller ID, read with the account when the caller was identified. */
+      callerId: string | null;
+    }
   | { kind: "carrier"; carrier: Carrier };
 
 /** Where the call goes: every registered phone of an account at once, or carriers one after another. */

@@ -85,7 +85,7 @@ export async function admitCall(
     const destination = await normaliseDestination(invite, caller, deps);
     if (attempt) attempt.dialled = destination;
     const routed = await routeCall(destination, caller, deps);
-    const source = await callerNumber(invite, caller, deps);
+    const source = callerNumber(invite, caller);
     const credit = await authoriseCredit(routed, caller, source, destination, deps);
     const admission: Admission = {
       caller,
@@ -139,6 +139,7 @@ async function identifyCaller(
     deviceId: outcome.device.deviceId,
     username: outcome.device.username,
     country: account.country,
+    callerId: account.callerId,
   };
 }
 
@@ -193,11 +194,8 @@ async function authoriseCredit(
   });
 }
 
-async function callerNumber(invite: SipRequest, caller: CallingParty, deps: AdmissionDeps): Promise<string> {
-  if (caller.kind === "device") {
-    const account = await deps.accounts.get(caller.accountId);
-    return account.callerId ?? caller.username;
-  }
+function callerNumber(invite: SipRequest, caller: CallingParty): string {
+  if (caller.kind === "device") return caller.callerId ?? caller.username;
   const user = userOf(invite.headers.from().uri);
   if (!user) return "anonymous";
   try {
