@@ -73,7 +73,11 @@ export function DashboardPage() {
         <div className="stat">
           <p className="stat-label">Balance</p>
           <p className="stat-value" data-testid="balance">
-            {balance.data ? `${balance.data.formatted} ${balance.data.currency}` : balance.error ? "—" : "…"}
+            {balance.data
+              ? formatMoney(balance.data.balance, balance.data.currency)
+              : balance.error
+                ? "—"
+                : "…"}
           </p>
           <Link to="/top-up">Top up</Link>
         </div>

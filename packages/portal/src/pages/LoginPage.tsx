@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError, api, messageOf, setCsrfToken } from "../api.ts";
 import { useSession } from "../session.tsx";
@@ -21,6 +21,12 @@ export function LoginPage() {
   const [needsCode, setNeedsCode] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const codeInput = useRef<HTMLInputElement>(null);
+
+  // The second step takes the keyboard straight to the code field.
+  useEffect(() => {
+    if (needsCode) codeInput.current?.focus();
+  }, [needsCode]);
 
   if (me) return <Navigate to={next} replace />;
 
@@ -65,6 +71,7 @@ export function LoginPage() {
             {(p) => (
               <input
                 {...p}
+                ref={codeInput}
                 name="totp"
                 inputMode="numeric"
                 autoComplete="one-time-code"

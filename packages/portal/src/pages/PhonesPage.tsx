@@ -219,7 +219,9 @@ function SetupGuide({ settings, username }: { settings: SipSettings; username: s
           <li>
             Domain: <code>{settings.domain}</code>. Under advanced settings, proxy: <code>sip:{proxy}</code>.
           </li>
-          <li>Transport: UDP (or TLS with port {tls ?? udp}). Save; the account shows “Connected”.</li>
+          <li>
+            Transport: UDP{tls ? ` (or TLS with port ${tls})` : ""}. Save; the account shows “Connected”.
+          </li>
         </ol>
       </details>
       <details className="softphone">
@@ -248,7 +250,7 @@ function SetupGuide({ settings, username }: { settings: SipSettings; username: s
             SIP Server: <code>{proxy}</code>; SIP Proxy: leave empty; Username and Login: <code>{user}</code>
             {"; "}Domain: <code>{settings.domain}</code>; Password: yours.
           </li>
-          <li>Transport: UDP (or TLS). Save.</li>
+          <li>Transport: UDP{tls ? " (or TLS)" : ""}. Save.</li>
         </ol>
       </details>
       <details className="softphone">

@@ -314,7 +314,12 @@ function Sessions() {
                 <tr key={session.id}>
                   <td title={session.userAgent ?? undefined}>
                     {describeAgent(session.userAgent)}
-                    {session.current ? <span className="badge good"> This device</span> : null}
+                    {session.current ? (
+                      <>
+                        {" "}
+                        <span className="badge good">This device</span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{session.ipAddress ?? "—"}</td>
                   <td>{formatDateTime(session.createdAt)}</td>

@@ -299,6 +299,17 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByRole("button", { name: "Verify and sign in" }).click();
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 
+    // On a phone-sized screen the navigation folds into a menu button and the pages still fit.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await saveScreenshot(page, shots, "17-dashboard-phone-width");
+    const pageWidth = await page.evaluate<number>("document.documentElement.scrollWidth");
+    assert.ok(pageWidth <= 390, `no sideways scrolling (${pageWidth} px)`);
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
+    await page.getByRole("heading", { name: "Calls" }).waitFor();
+    await saveScreenshot(page, shots, "18-calls-phone-width");
+
     assert.deepEqual(cspRefusals, [], "nothing was refused by the Content-Security-Policy");
     await context.close();
   });
