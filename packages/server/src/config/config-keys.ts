@@ -242,6 +242,31 @@ export const CONFIG_KEYS = {
     "Zaqros <noreply@zaqros.local>",
     "Sender address of mail Zaqros sends.",
   ),
+  erasureCoolingOffDays: key(
+    "ZAQROS_ERASURE_COOLING_OFF_DAYS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(30),
+    "14",
+    "Days between a customer's erasure request and its execution, during which they can cancel it (0 to 30).",
+  ),
+  privacyExportTtlHours: key(
+    "ZAQROS_PRIVACY_EXPORT_TTL_HOURS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(720),
+    "72",
+    "Hours a customer's data archive can be downloaded before it is deleted.",
+  ),
+  privacyExportInlineRows: key(
+    "ZAQROS_PRIVACY_EXPORT_INLINE_ROWS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0),
+    "20000",
+    "Data archives of more records than this are built in the background, with a mail when ready.",
+  ),
+  staffApiKey: key(
+    "ZAQROS_STAFF_API_KEY",
+    z.string().min(32, "must be at least 32 characters").optional(),
+    undefined,
+    "Operator key for the staff API (/api/v1/staff/privacy: privacy requests); unset leaves the staff API off.",
+    true,
+  ),
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

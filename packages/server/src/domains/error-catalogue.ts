@@ -10,6 +10,7 @@ import { PAYMENT_ERRORS } from "./payments/payments.errors.ts";
 import { RATING_ERRORS } from "./rating/rating.errors.ts";
 import { REGISTRATION_ERRORS } from "./registrations/registrations.errors.ts";
 import { ROUTING_ERRORS } from "./routing/routing.errors.ts";
+import { PRIVACY_ERRORS } from "./privacy/privacy.errors.ts";
 
 /** Every domain error code with its documentation. Edges map each one in their own table. */
 export const ERROR_CATALOGUE = {
@@ -24,6 +25,7 @@ export const ERROR_CATALOGUE = {
   ...CDR_ERRORS,
   ...IDENTITY_ERRORS,
   ...API_KEY_ERRORS,
+  ...PRIVACY_ERRORS,
   ...PAYMENT_ERRORS,
 } as const;
 

@@ -28,6 +28,10 @@ import { NotifyService } from "../domains/notify/notify.service.ts";
 import type { MailTransport } from "../domains/notify/notify.types.ts";
 import { OutboxRepository } from "../domains/notify/outbox.repository.ts";
 import { OutboxTransport } from "../domains/notify/outbox-transport.ts";
+import { INVENTORY } from "../domains/privacy/inventory.ts";
+import { PrivacyRepository } from "../domains/privacy/privacy.repository.ts";
+import { PrivacyService } from "../domains/privacy/privacy.service.ts";
+import type { PrivacyPolicyOptions } from "../domains/privacy/privacy.types.ts";
 import { SmtpTransport } from "../domains/notify/smtp-transport.ts";
 import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
 import { NumbersService } from "../domains/numbers/numbers.service.ts";
@@ -58,6 +62,7 @@ export interface Services {
   cdrs: CdrService;
   notify: NotifyService;
   identity: IdentityService;
+  privacy: PrivacyService;
 }
 
 export interface ServiceOptions {
@@ -73,6 +78,8 @@ export interface ServiceOptions {
   portalUrl?: string;
   /** Idle, absolute and re-authentication limits of portal sessions. */
   sessions?: Partial<SessionPolicy>;
+  /** Cooling-off, archive lifetime and the size above which archives are built in the background. */
+  privacy?: Partial<PrivacyPolicyOptions>;
 }
 
 /** The mail transport the configuration asks for: SMTP when a URL is set, else the local outbox. */
@@ -100,10 +107,24 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     ...options.billing,
   });
   const outbox = new OutboxRepository(db);
+  const portalUrl = options.portalUrl ?? "http://127.0.0.1:8080";
+  // Optional mail asks the privacy domain (consent, restriction, objection), which itself sends through notify.
+  let privacy: PrivacyService | undefined;
   const notify = new NotifyService({
     transport: options.mailTransport ?? new OutboxTransport(outbox, now),
     outbox,
-    portalUrl: options.portalUrl ?? "http://127.0.0.1:8080",
+    portalUrl,
+    optionalMail: { allows: (accountId, purpose) => privacy?.allowsOptionalMail(accountId, purpose) ?? Promise.resolve(false) },
+  });
+  privacy = new PrivacyService({
+    repository: new PrivacyRepository(db),
+    inventory: INVENTORY,
+    accounts,
+    ledger,
+    notify,
+    portalUrl,
+    options: options.privacy,
+    now,
   });
   return {
     rating,
@@ -126,6 +147,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now }),
     apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
     notify,
+    privacy,
     identity: new IdentityService({
       repository: new IdentityRepository(db),
       accounts,
@@ -153,6 +175,7 @@ export async function openServices(
       sipDomain: config.sipDomain,
       mailTransport: mailTransportFor(config, database.db),
       portalUrl: portalUrlOf(config),
+      privacy: privacyOptionsOf(config),
     }),
     close: () => database.close(),
   };
@@ -202,6 +225,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     sipDomain: config.sipDomain,
     mailTransport: mailTransportFor(config, database.db),
     portalUrl: portalUrlOf(config),
+    privacy: privacyOptionsOf(config),
   });
 
   const metrics = new Registry();
@@ -214,6 +238,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
+    privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: config.staffApiKey },
     https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,
     trustProxy: config.trustProxy,
     sipSettings: {
@@ -317,6 +342,14 @@ function portalUrlOf(config: Pick<Config, "publicHost" | "httpPort" | "httpsPort
   const local = isLoopback(config.publicHost) || config.publicHost === "localhost";
   if (httpsPort !== undefined && !local) return `https://${hostForUrl(config.publicHost)}:${httpsPort}`;
   return `http://${hostForUrl(config.publicHost)}:${config.httpPort}`;
+}
+
+function privacyOptionsOf(config: Config): Partial<PrivacyPolicyOptions> {
+  return {
+    erasureCoolingOffDays: config.erasureCoolingOffDays,
+    exportTtlHours: config.privacyExportTtlHours,
+    exportInlineRowLimit: config.privacyExportInlineRows,
+  };
 }
 
 function hostForUrl(host: string): string {

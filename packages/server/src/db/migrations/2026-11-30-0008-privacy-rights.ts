@@ -85,7 +85,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["privacy_preferences", "privacy_exports", "privacy_request_events", "privacy_requests"]) {
+  for (const table of [
+    "privacy_preferences",
+    "privacy_exports",
+    "privacy_request_events",
+    "privacy_requests",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable("consents").dropColumn("withdrawn_at").execute();

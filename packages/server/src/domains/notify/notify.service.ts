@@ -1,4 +1,10 @@
-import type { MailTransport, OutboxEntry } from "./notify.types.ts";
+import type {
+  MailTransport,
+  OptionalMailPolicy,
+  OptionalMailPurpose,
+  OutboxEntry,
+  ServiceNoticeKind,
+} from "./notify.types.ts";
 import type { OutboxRepository } from "./outbox.repository.ts";
 
 export interface NotifyServiceDeps {
@@ -6,6 +12,11 @@ export interface NotifyServiceDeps {
   outbox: OutboxRepository;
   /** The portal's address, for links in mail (ends without a slash). */
   portalUrl: string;
+  /**
+   * Whether an account may be sent optional mail (consent given, no restriction or objection);
+   * the privacy domain answers. Without it no optional mail is sent.
+   */
+  optionalMail?: OptionalMailPolicy;
 }
 
 /** The messages Zaqros sends about an account. Security notices are service mail: always sent. */
@@ -44,8 +55,45 @@ export class NotifyService {
     });
   }
 
+  /**
+   * A service notice (outage, security, a change to the Terms or Privacy Policy, the handling of a
+   * privacy request): not marketing, so sent whatever the customer's consents, restriction or
+   * objection (privacy policy §3).
+   */
+  async sendServiceNotice(to: string, kind: ServiceNoticeKind, subject: string, text: string): Promise<void> {
+    await this.deps.transport.send({ to, subject: `${SERVICE_NOTICE_PREFIX[kind]}${subject}`, text });
+  }
+
+  /**
+   * Mail that is not needed to run the service (product news, surveys): sent only while the
+   * account's consent for the purpose stands and it has not restricted or objected to processing.
+   * Resolves with whether it was sent.
+   */
+  async sendOptionalMail(
+    account: { id: string; email: string },
+    purpose: OptionalMailPurpose,
+    subject: string,
+    text: string,
+  ): Promise<boolean> {
+    const allowed = (await this.deps.optionalMail?.allows(account.id, purpose)) ?? false;
+    if (!allowed) return false;
+    await this.deps.transport.send({
+      to: account.email,
+      subject,
+      text: `${text}\n\nYou get this because you agreed to it. Withdraw at any time on the Privacy page: ${this.deps.portalUrl}/privacy\n`,
+    });
+    return true;
+  }
+
   /** Mail kept locally when no SMTP server is configured, newest first. */
   listOutbox(limit = 100): Promise<OutboxEntry[]> {
     return this.deps.outbox.list(limit);
   }
 }
+
+const SERVICE_NOTICE_PREFIX: Readonly<Record<ServiceNoticeKind, string>> = {
+  outage: "Service notice: ",
+  security: "Security notice: ",
+  "terms-change": "Changes to our terms: ",
+  "privacy-request": "Your privacy request: ",
+};

@@ -13,3 +13,13 @@ export interface OutboxEntry extends MailMessage {
   id: string;
   createdAt: string;
 }
+
+/** Mail the service needs to send whatever the customer's choices (privacy policy §3). */
+export type ServiceNoticeKind = "outage" | "security" | "terms-change" | "privacy-request";
+
+/** Mail that needs the customer's consent, and stops under restriction or objection. */
+export type OptionalMailPurpose = "product-news-email" | "feedback-surveys";
+
+export interface OptionalMailPolicy {
+  allows(accountId: string, purpose: OptionalMailPurpose): Promise<boolean>;
+}

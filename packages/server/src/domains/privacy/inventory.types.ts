@@ -122,6 +122,12 @@ export interface TableDeclaration {
   subject: string | undefined;
   /** How the subject column names the customer; `account` when left out. */
   subjectKind?: SubjectKind;
+  /**
+   * When the subject column holds a key of another table's rows rather than the customer's own id
+   * (a payment notification names its payment): that table and the key column. The customer's
+   * rows here are those whose subject is the key of one of the customer's rows there.
+   */
+  subjectVia?: { table: string; column: string };
   /** The access-archive dataset of the table's rows (a test checks every table with a subject names one). */
   dataset?: DatasetName;
   columns: Readonly<Record<string, ColumnDeclaration>>;

@@ -9,6 +9,8 @@ import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { type PrivacyRoutesOptions, privacyRoutes } from "./routes/privacy.ts";
+import { privacyStaffRoutes } from "./routes/privacy-staff.ts";
 import { addSecurityHeaders } from "./security-headers.ts";
 import { portalStaticRoutes } from "./routes/portal-static.ts";
 import { type SipSettings, sipSettingsRoutes } from "./routes/sip-settings.ts";
@@ -21,6 +23,11 @@ export interface HttpAppDeps {
   api?: ApiV1Options | undefined;
   /** Sign-up, sign-in and sessions at /api/v1/auth; left out when not given. */
   auth?: AuthRoutesOptions | undefined;
+  /**
+   * The customer's privacy rights at /api/v1/privacy, and with `staffApiKey` the staff side at
+   * /api/v1/staff/privacy; left out when not given.
+   */
+  privacy?: (PrivacyRoutesOptions & { staffApiKey?: string | undefined }) | undefined;
   /** The built portal served at `/`; default packages/portal/dist. */
   portalRoot?: string | undefined;
   /** Where phones connect, shown on the portal's Phones page; `/api/v1/sip-settings` is left out without it. */
@@ -94,5 +101,12 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   if (deps.sipSettings) app.register(sipSettingsRoutes, { settings: deps.sipSettings });
   if (deps.api) app.register(apiV1, deps.api);
   if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
+  if (deps.privacy) {
+    app.register(privacyRoutes, { ...deps.privacy, prefix: "/api/v1/privacy" });
+    const { staffApiKey } = deps.privacy;
+    if (staffApiKey) {
+      app.register(privacyStaffRoutes, { privacy: deps.privacy.privacy, staffApiKey, prefix: "/api/v1/staff/privacy" });
+    }
+  }
   return app;
 }

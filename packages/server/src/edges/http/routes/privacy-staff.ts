@@ -1,0 +1,101 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { PrivacyService } from "../../../domains/privacy/privacy.service.ts";
+import { sendProblem } from "../problem.ts";
+import { privacySchemas as S } from "./privacy-schemas.ts";
+
+export interface PrivacyStaffRoutesOptions {
+  privacy: PrivacyService;
+  /** The operator's staff key (`ZAQROS_STAFF_API_KEY`); the routes are not registered without it. */
+  staffApiKey: string;
+}
+
+const STAFF_HEADER = "x-staff-member";
+
+/**
+ * `/api/v1/staff/privacy`: the staff side of data-subject requests until the staff console and
+ * its roles exist. One operator key from the configuration, sent as `Authorization: Bearer`, and
+ * the name of the person acting in `x-staff-member`, which goes into every request's history.
+ * Customer API keys never get in: they act for one account, and this acts on all of them.
+ */
+export const privacyStaffRoutes: FastifyPluginAsync<PrivacyStaffRoutesOptions> = async (app, options) => {
+  const expected = createHash("sha256").update(options.staffApiKey).digest();
+
+  const refuse = (request: FastifyRequest, reply: FastifyReply, status: 401 | 422, detail: string) => {
+    if (status === 401) reply.header("www-authenticate", 'Bearer realm="zaqros-staff"');
+    return sendProblem(reply, {
+      type: "about:blank",
+      title: status === 401 ? "Staff key required" : "Name the staff member",
+      status,
+      detail,
+      instance: request.url.split("?")[0],
+    });
+  };
+
+  app.addHook("onRequest", async (request, reply) => {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
+    const sent = createHash("sha256")
+      .update(match?.[1] ?? "")
+      .digest();
+    if (!match || !timingSafeEqual(sent, expected)) {
+      return refuse(request, reply, 401, "Send the operator's staff key as Authorization: Bearer <key>.");
+    }
+    const staff = request.headers[STAFF_HEADER];
+    if (typeof staff !== "string" || !/^[\w.@ -]{1,80}$/.test(staff)) {
+      return refuse(
+        request,
+        reply,
+        422,
+        `Say who is acting in the ${STAFF_HEADER} header; it goes into the request's history.`,
+      );
+    }
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  const staffOf = (request: FastifyRequest) => request.headers[STAFF_HEADER] as string;
+  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+  app.get("/requests", { schema: S.staffList }, async (request) => {
+    const query = request.query as { status?: string; kind?: string; limit?: number };
+    return { requests: await options.privacy.listRequests(query) };
+  });
+
+  app.get("/requests/:id", { schema: S.idParam }, async (request) => ({
+    request: await options.privacy.getRequest(idOf(request)),
+  }));
+
+  app.post("/requests/:id/extend", { schema: S.staffReason }, async (request) => ({
+    request: await options.privacy.extendDeadline(
+      idOf(request),
+      staffOf(request),
+      (request.body as { reason: string }).reason,
+    ),
+  }));
+
+  app.post("/requests/:id/complete", { schema: S.staffNote }, async (request) => ({
+    request: await options.privacy.completeRequest(
+      idOf(request),
+      staffOf(request),
+      (request.body as { note: string }).note,
+    ),
+  }));
+
+  app.post("/requests/:id/refuse", { schema: S.staffReason }, async (request) => ({
+    request: await options.privacy.refuseRequest(
+      idOf(request),
+      staffOf(request),
+      (request.body as { reason: string }).reason,
+    ),
+  }));
+
+  app.post("/requests/:id/confirm-child", { schema: S.staffNote }, async (request) => ({
+    request: await options.privacy.confirmChildReport(
+      idOf(request),
+      staffOf(request),
+      (request.body as { note: string }).note,
+    ),
+  }));
+};
