@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api, apiUrl, messageOf } from "../api.ts";
 import { formatDate, formatDateTime } from "../format.ts";
@@ -253,9 +253,21 @@ function CorrectData({ reload }: { reload: () => void }) {
 
 function Processing({ preferences, reload }: { preferences: Overview["preferences"]; reload: () => void }) {
   const { error, message, busy, run } = useAction(reload);
+  // The box follows the click at once; the server's answer (on reload) has the last word.
+  const [restricted, setRestricted] = useState(preferences.restrictedAt !== null);
+  const [objected, setObjected] = useState(preferences.objectedAt !== null);
+  useEffect(() => {
+    setRestricted(preferences.restrictedAt !== null);
+    setObjected(preferences.objectedAt !== null);
+  }, [preferences.restrictedAt, preferences.objectedAt]);
   const toggle = (which: "restriction" | "objection", on: boolean) =>
     run(async () => {
-      await api(`/privacy/${which}`, { method: "PUT", body: { on } });
+      const show = which === "restriction" ? setRestricted : setObjected;
+      show(on);
+      await api(`/privacy/${which}`, { method: "PUT", body: { on } }).catch((e: unknown) => {
+        show(!on);
+        throw e;
+      });
       return on
         ? "Done. Analytics and optional emails stop for your account at once; your service keeps running."
         : "Done.";
@@ -276,7 +288,7 @@ function Processing({ preferences, reload }: { preferences: Overview["preference
             id="privacy-restriction"
             name="restriction"
             type="checkbox"
-            checked={preferences.restrictedAt !== null}
+            checked={restricted}
             disabled={busy}
             onChange={(e) => toggle("restriction", e.target.checked)}
           />
@@ -291,7 +303,7 @@ function Processing({ preferences, reload }: { preferences: Overview["preference
             id="privacy-objection"
             name="objection"
             type="checkbox"
-            checked={preferences.objectedAt !== null}
+            checked={objected}
             disabled={busy}
             onChange={(e) => toggle("objection", e.target.checked)}
           />
@@ -383,7 +395,7 @@ function Consents({
               <tr key={e.id}>
                 <td>
                   {e.withdrawable
-                    ? e.purpose
+                    ? (states.find((c) => c.purpose === e.purpose)?.title ?? e.purpose)
                     : `${e.purpose === "terms" ? "Terms" : "Privacy Policy"} (accepted)`}
                 </td>
                 <td>{e.version}</td>
@@ -500,7 +512,7 @@ function Requests({ requests }: { requests: PrivacyRequest[] }) {
                   <td>{STATUS_WORDS[r.status] ?? r.status}</td>
                   <td>
                     <details>
-                      <summary>{r.history.length} steps</summary>
+                      <summary>{r.history.length === 1 ? "1 step" : `${r.history.length} steps`}</summary>
                       <ol>
                         {r.history.map((h) => (
                           <li key={`${h.at}-${h.event}-${h.actor}`}>

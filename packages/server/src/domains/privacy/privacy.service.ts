@@ -323,7 +323,7 @@ export class PrivacyService {
     const statements: string[] = [];
     if (balance < 0) {
       statements.push(
-        `Your balance is ${formatMicros(balance)} ${currency}: the amount you owe stays owed after erasure, and the billing records that prove it are kept under the legal hold below. It does not stop the erasure.`,
+        `Your balance is ${formatMicros(balance).replace(/(\.\d\d\d*?)0+$/, "$1")} ${currency}: the amount you owe stays owed after erasure, and the billing records that prove it are kept under the legal hold below. It does not stop the erasure.`,
       );
     }
     if (openDisputes > 0) {
