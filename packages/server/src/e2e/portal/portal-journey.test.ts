@@ -228,6 +228,14 @@ describe("portal in Chromium (SQLite)", () => {
     await page.locator("tbody tr", { hasText: DIALLED_E164 }).first().waitFor();
     await saveScreenshot(page, shots, "07-dashboard");
 
+    // Remove the phone: it leaves the list and its password stops working.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phones" }).click();
+    await page.getByRole("button", { name: "Remove Desk phone" }).click();
+    await page.getByRole("button", { name: "Yes, remove Desk phone" }).click();
+    await page.getByText("Removed Desk phone. Its password no longer works.").waitFor();
+    await page.getByText("No phones yet").waitFor();
+    assert.equal(await fx.services.devices.credentials(username), undefined);
+
     // Rates: the price to call the number just called.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rates" }).click();
     await page.getByLabel("Number to call").fill("+44 20 7946 0958");
@@ -431,6 +439,125 @@ describe("portal in Chromium (SQLite)", () => {
     assert.equal(kept.items.length, 1);
     assert.equal(dialogs, 0, "no alert() ran");
     assert.equal((await page.request.get(`${fx.baseUrl}/healthz`)).status(), 200);
+    await context.close();
+  });
+
+  test("when a customer forgets the password, then the mailed link sets a new one and ending another session signs that browser out", async () => {
+    const shots = "password reset and sessions";
+    const email = `reset-${randomBytes(3).toString("hex")}@example.com`;
+    const first = await newPage(browser);
+    const second = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    const { page } = first;
+    await signUpInPortal(page, "Grace Hopper", email);
+
+    await page.goto(`${fx.baseUrl}/login`);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send link" }).click();
+    await page.getByText(/If an account uses that address/).waitFor();
+    await saveScreenshot(page, shots, "01-reset-requested");
+    const link = linkIn((await fx.smtp.waitFor(email, /reset-password\?token=/)).raw, "reset-password");
+    await page.goto(link);
+    const newPassword = "another quite long passphrase";
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("Repeat the new password").fill("not the same");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByRole("alert").getByText("The two passwords are not the same.").waitFor();
+    await page.getByLabel("Repeat the new password").fill(newPassword);
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByText("Your password is changed.").waitFor();
+    await saveScreenshot(page, shots, "02-new-password-set");
+
+    // The old password no longer works; the new one does.
+    await signIn(page, email);
+    await page.getByRole("alert").getByText("That email and password do not match an account.").waitFor();
+    await signIn(page, email, newPassword);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+
+    // A second browser signs in; the first ends that session from Security.
+    await signIn(second.page, email, newPassword);
+    await second.page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Security" }).click();
+    const end = page.getByRole("button", { name: /^End session from/ });
+    await end.waitFor();
+    assert.equal(await end.count(), 1);
+    await saveScreenshot(page, shots, "03-two-sessions");
+    await end.click();
+    await end.waitFor({ state: "detached" });
+    await page.getByText("This device").waitFor();
+    await second.page.goto(`${fx.baseUrl}/calls`);
+    await second.page.getByRole("heading", { name: "Sign in" }).waitFor();
+    assert.match(second.page.url(), /\/login\?next=%2Fcalls$/);
+    await saveScreenshot(second.page, shots, "04-ended-session-sign-in-phone-width");
+    await first.context.close();
+    await second.context.close();
+  });
+
+  test("when an account has more calls than a page holds, then Older and Newer walk the pages without repeats", async () => {
+    const shots = "calls pagination";
+    const email = `pages-${randomBytes(3).toString("hex")}@example.com`;
+    const { context, page } = await newPage(browser);
+    await signUpInPortal(page, "Paging Customer", email);
+    await signIn(page, email);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    const accountId = await accountIdOf(page);
+    const start = Date.now() - 2 * 3_600_000;
+    const calls = Array.from({ length: 30 }, (_, i) => {
+      const at = new Date(start + i * 60_000).toISOString();
+      return {
+        id: randomUUID(),
+        callId: `page-${i}-${randomBytes(3).toString("hex")}`,
+        accountId,
+        deviceId: null,
+        direction: "outbound" as const,
+        source: "+14155550100",
+        destination: `+4420794600${String(i).padStart(2, "0")}`,
+        startedAt: at,
+        answeredAt: i % 3 === 0 ? null : at,
+        endedAt: at,
+        durationSeconds: 0,
+        billedSeconds: 0,
+        cost: i * 1000,
+        currency: "USD",
+        carrierId: null,
+        sipStatus: i % 3 === 0 ? 486 : 200,
+        hangupBy: "caller" as const,
+        nodeId: "portal-test",
+        planId: null,
+        ratePrefix: null,
+      };
+    });
+    await fx.services.cdrs.recordMany(calls);
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
+    const destinations = () => page.locator("tbody tr td:nth-child(4)").allTextContents();
+    await page.locator("tbody tr").nth(24).waitFor();
+    const firstPage = await destinations();
+    assert.equal(firstPage.length, 25);
+    assert.equal(firstPage[0], "+442079460029", "newest first");
+    await page.getByRole("button", { name: "Older calls" }).click();
+    await page.getByRole("cell", { name: "+442079460004" }).waitFor();
+    const secondPage = await destinations();
+    assert.deepEqual(secondPage, [
+      "+442079460004",
+      "+442079460003",
+      "+442079460002",
+      "+442079460001",
+      "+442079460000",
+    ]);
+    assert.equal(await page.getByRole("button", { name: "Older calls" }).isDisabled(), true);
+    await page.getByRole("cell", { name: "Busy" }).first().waitFor();
+    await saveScreenshot(page, shots, "last-page");
+    await page.getByRole("button", { name: "Newer calls" }).click();
+    await page.getByRole("cell", { name: "+442079460029" }).waitFor();
+    assert.deepEqual(await destinations(), firstPage);
+
+    // The status filter keeps the unanswered ten, across the same pages.
+    await page.getByLabel("Status").selectOption("unanswered");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(/status=unanswered/);
+    await page.getByRole("cell", { name: "+442079460027" }).waitFor();
+    assert.equal((await destinations()).length, 10);
     await context.close();
   });
 });
