@@ -661,6 +661,50 @@ export class PrivacyService {
     return this.requestOf(id);
   }
 
+  /**
+   * Records a request a customer made by email or the contact page (privacy policy §9) and acts
+   * on it as if made on the Privacy page: erasure starts its cooling-off, access builds the archive
+   * (the customer is mailed to download it while signed in), restriction and objection take effect.
+   */
+  async recordRequestFromCustomer(
+    input: { accountEmail: string; kind: Exclude<PrivacyRequestKind, "child-report">; details?: string },
+    staff: string,
+  ): Promise<PrivacyRequest> {
+    const actor = staffActor(staff);
+    const accountId = await this.repository.findAccountIdByEmail(input.accountEmail.trim().toLowerCase());
+    if (!accountId) throw new DomainError("ACCOUNT.NOT_FOUND", "No account has that email address.");
+    switch (input.kind) {
+      case "erasure":
+        await this.requestErasure(accountId, input.details);
+        break;
+      case "access": {
+        const archive = await this.requestExport(accountId);
+        if (archive.status === "ready") {
+          await this.deps.notify.sendServiceNotice(
+            (await this.subjectOf(accountId)).email,
+            "privacy-request",
+            "your data archive is ready",
+            `The archive of your Zaqros data you asked for is ready. Sign in and download it from the Privacy page until ${archive.expiresAt}:\n\n${this.portalPrivacyUrl()}\n\nThe link works only while you are signed in.`,
+          );
+        }
+        break;
+      }
+      case "restriction":
+        await this.setRestriction(accountId, true);
+        break;
+      case "objection":
+        await this.setObjection(accountId, true);
+        break;
+      case "rectification":
+        await this.requestRectification(accountId, input.details ?? "");
+        break;
+    }
+    const newest = (await this.repository.requestsOf(accountId)).find((r) => r.kind === input.kind);
+    if (!newest) throw new Error("the request just made is missing");
+    await this.record(newest.id, accountId, actor, "recorded", "Received by email or the contact page.");
+    return this.requestOf(newest.id);
+  }
+
   /** Marks a request done (a rectification made by staff), with a note for the history. */
   async completeRequest(id: string, staff: string, note: string): Promise<PrivacyRequest> {
     const row = await this.openRow(id);

@@ -42,6 +42,16 @@ export const privacySchemas = {
       [],
     ),
   },
+  staffRecord: {
+    body: body(
+      {
+        accountEmail: email,
+        kind: { type: "string", enum: ["access", "erasure", "restriction", "objection", "rectification"] },
+        details: text,
+      },
+      ["accountEmail", "kind"],
+    ),
+  },
   staffReason: { ...idParam, body: body({ reason: text }, ["reason"]) },
   staffNote: { ...idParam, body: body({ note: text }, ["note"]) },
 } as const;

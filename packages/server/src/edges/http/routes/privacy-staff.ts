@@ -63,6 +63,16 @@ export const privacyStaffRoutes: FastifyPluginAsync<PrivacyStaffRoutesOptions> =
     return { requests: await options.privacy.listRequests(query) };
   });
 
+  app.post("/requests", { schema: S.staffRecord }, async (request, reply) => {
+    const body = request.body as {
+      accountEmail: string;
+      kind: "access" | "erasure" | "restriction" | "objection" | "rectification";
+      details?: string;
+    };
+    const recorded = await options.privacy.recordRequestFromCustomer(body, staffOf(request));
+    return reply.status(201).send({ request: recorded });
+  });
+
   app.get("/requests/:id", { schema: S.idParam }, async (request) => ({
     request: await options.privacy.getRequest(idOf(request)),
   }));

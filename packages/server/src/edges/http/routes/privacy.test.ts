@@ -224,6 +224,35 @@ forEachDialectWithServices("privacy routes", (context) => {
     );
   });
 
+  test("when a customer asks by email, then staff record the request and it runs as from the Privacy page", async () => {
+    const ada = await customer("byemail");
+    const recorded = await staff("POST", "/requests", {
+      accountEmail: ada.email.toUpperCase(),
+      kind: "erasure",
+    });
+    assert.equal(recorded.statusCode, 201, recorded.body);
+    const request = recorded.json().request;
+    assert.equal(request.status, "cooling-off");
+    assert.deepEqual(
+      request.history.map((h: { actor: string; event: string }) => `${h.actor}:${h.event}`),
+      ["customer:received", "staff:grace:recorded"],
+    );
+    const overview = (await call("GET", "/overview", ada.signed)).json();
+    assert.equal(overview.pendingErasure.id, request.id, "the customer sees it and can cancel it");
+    const access = await staff("POST", "/requests", { accountEmail: ada.email, kind: "access" });
+    assert.equal(access.json().request.status, "completed");
+    const mail = (await context().services.notify.listOutbox(300)).find(
+      (m) => m.to === ada.email && m.subject === "Your privacy request: your data archive is ready",
+    );
+    assert.ok(mail, "the customer is told to download it");
+    const unknown = await staff("POST", "/requests", { accountEmail: address("nobody"), kind: "access" });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(
+      (await staff("POST", "/requests", { accountEmail: ada.email, kind: "child-report" })).statusCode,
+      400,
+    );
+  });
+
   test("when someone reports a child's account, then staff confirm it and the account can no longer sign in", async () => {
     const child = await customer("child");
     const report = await app.inject({
