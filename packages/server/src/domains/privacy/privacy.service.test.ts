@@ -254,6 +254,22 @@ forEachDialectWithServices(
       );
     });
 
+    test("when a top-up is held for review, then an erasure request states it and still goes ahead", async () => {
+      const { services } = context();
+      const customer = await seed("flagged");
+      await (db() as unknown as Kysely<Record<string, Record<string, unknown>>>)
+        .updateTable("payments")
+        .set({ status: "flagged" })
+        .where("account_id", "=", customer.accountId)
+        .execute();
+      const request = await services.privacy.requestErasure(customer.accountId);
+      assert.equal(request.status, "cooling-off");
+      assert.match(request.history[0]?.note ?? "", /1 payment\(s\) are under review or dispute/);
+      const outstanding = await services.privacy.outstandingMatters(customer.accountId);
+      assert.equal(outstanding.openDisputes, 1);
+      await services.privacy.cancelErasure(customer.accountId);
+    });
+
     test("when a customer cancels an erasure during the cooling-off period, then nothing is erased", async () => {
       const { services, clock } = context();
       const customer = await seed("cancel");

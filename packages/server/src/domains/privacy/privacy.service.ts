@@ -328,7 +328,7 @@ export class PrivacyService {
     }
     if (openDisputes > 0) {
       statements.push(
-        `${openDisputes} payment dispute(s) are open: the records they concern are kept until they are resolved. They do not stop the erasure.`,
+        `${openDisputes} payment(s) are under review or dispute: the records they concern are kept until they are resolved. They do not stop the erasure.`,
       );
     }
     return { balance, currency, unpaidBalance: balance < 0, openDisputes, statements };
