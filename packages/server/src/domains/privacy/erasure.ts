@@ -1,3 +1,4 @@
+import type { Executor } from "../../db/write-transaction.ts";
 import { DATASETS } from "./datasets.ts";
 import type { DatasetName, Inventory } from "./inventory.types.ts";
 import type { ColumnShape, PrivacyRepository, SubjectKeys } from "./privacy.repository.ts";
@@ -51,7 +52,12 @@ export async function eraseSubject(input: {
   /** Replaces the account id where the inventory says the link is replaced; linked to no person. */
   pseudonym: string;
   executedAt: Date;
-}): Promise<ErasureReport> {
+  /**
+   * Runs first inside the erasure's transaction; when it answers false nothing is erased (another
+   * node took the request, or the customer cancelled it a moment ago).
+   */
+  claim?: (tx: Executor) => Promise<boolean>;
+}): Promise<ErasureReport | undefined> {
   const { repository, inventory, subject, pseudonym } = input;
   const at = input.executedAt.toISOString();
   const shapes = await repository.columnShapes();
@@ -69,7 +75,8 @@ export async function eraseSubject(input: {
   const tables = all.filter((t) => t.subjectKind !== "unlinkable").sort((a, b) => order(a) - order(b));
 
   const results = new Map<string, { deleted: number; kept?: KeptRecords }>();
-  await repository.transaction(async (tx) => {
+  const claimed = await repository.transaction(async (tx) => {
+    if (input.claim && !(await input.claim(tx))) return false;
     // Counted first: deleting a row may cascade to another table's rows (a phone's registrations).
     const before = new Map<string, number>();
     for (const table of tables) before.set(table.table, await repository.countOf(table, subject, tx));
@@ -125,7 +132,9 @@ export async function eraseSubject(input: {
       });
     }
     await repository.setAccountStatus(subject.accountId, "closed", at, tx);
+    return true;
   });
+  if (!claimed) return undefined;
 
   const datasets = datasetNames().map((name): ErasedDataset => {
     const mine = tables.filter((t) => t.dataset === name).map((t) => results.get(t.table));

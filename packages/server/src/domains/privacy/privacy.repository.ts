@@ -238,6 +238,26 @@ export class PrivacyRepository {
       .execute();
   }
 
+  /**
+   * Moves a request from one status to another only if it is still in the first: the one way a
+   * request changes hands, so two nodes (or a cancel and the job) never both act on it.
+   */
+  async claimRequest(
+    id: string,
+    from: PrivacyRequestsTable["status"],
+    to: PrivacyRequestsTable["status"],
+    at: string,
+    tx: Executor = this.db,
+  ): Promise<boolean> {
+    const result = await tx
+      .updateTable("privacy_requests")
+      .set({ status: to, closed_at: at })
+      .where("id", "=", id)
+      .where("status", "=", from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async insertEvent(row: Insertable<PrivacyRequestEventsTable>, tx: Executor = this.db) {
     await tx.insertInto("privacy_request_events").values(row).execute();
   }

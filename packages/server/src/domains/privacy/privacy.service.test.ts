@@ -254,6 +254,24 @@ forEachDialectWithServices(
       );
     });
 
+    test("when two job runs race for one due erasure, then it runs once, one letter goes out and it can no longer be cancelled", async () => {
+      const { services, clock } = context();
+      const customer = await seed("race");
+      const request = await services.privacy.requestErasure(customer.accountId);
+      clock.advance(15 * DAY);
+      const runs = await Promise.all([services.privacy.runDue(), services.privacy.runDue()]);
+      assert.equal(runs[0].erased + runs[1].erased, 1);
+      const letters = (await mailTo(customer.email)).filter((m) => /were erased/.test(m.subject));
+      assert.equal(letters.length, 1);
+      const done = (await services.privacy.requestsOf(customer.accountId)).find((r) => r.id === request.id);
+      assert.equal(done?.status, "completed");
+      assert.equal(done?.history.filter((h) => h.event === "completed").length, 1);
+      await assert.rejects(
+        services.privacy.cancelErasure(customer.accountId),
+        code("PRIVACY.NO_PENDING_ERASURE"),
+      );
+    });
+
     test("when a top-up is held for review, then an erasure request states it and still goes ahead", async () => {
       const { services } = context();
       const customer = await seed("flagged");

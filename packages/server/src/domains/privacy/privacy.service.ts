@@ -377,12 +377,15 @@ export class PrivacyService {
 
   async cancelErasure(accountId: string): Promise<PrivacyRequest> {
     const pending = await this.repository.pendingErasure(accountId);
-    if (!pending) throw fail("PRIVACY.NO_PENDING_ERASURE", "There is no erasure request waiting.");
-    await this.close(
+    const at = this.now().toISOString();
+    if (!pending || !(await this.repository.claimRequest(pending.id, "cooling-off", "cancelled", at))) {
+      throw fail("PRIVACY.NO_PENDING_ERASURE", "There is no erasure request waiting.");
+    }
+    await this.record(
       pending.id,
       accountId,
-      "cancelled",
       "customer",
+      "cancelled",
       "Cancelled during the cooling-off period.",
     );
     const subject = await this.subjectOf(accountId);
@@ -409,25 +412,29 @@ export class PrivacyService {
   private async executeErasure(
     request: Selectable<PrivacyRequestsTable>,
     actor: string,
-  ): Promise<ErasureResult> {
+  ): Promise<ErasureResult | undefined> {
     const accountId = request.account_id as string;
     const subject = await this.subjectOf(accountId);
     const outstanding = await this.outstandingMatters(accountId);
+    const executedAt = this.now();
     const report = await eraseSubject({
       repository: this.repository,
       inventory: this.deps.inventory,
       subject,
       pseudonym: `erased-${randomUUID()}`,
-      executedAt: this.now(),
+      executedAt,
+      claim: (tx) =>
+        this.repository.claimRequest(request.id, "cooling-off", "completed", executedAt.toISOString(), tx),
     });
+    if (!report) return undefined;
     const result: ErasureResult = { ...report, outstanding };
-    await this.close(
+    await this.repository.updateRequest(request.id, { result: JSON.stringify(result) });
+    await this.record(
       request.id,
       accountId,
-      "completed",
       actor,
+      "completed",
       "Erased as the personal-data inventory says.",
-      result,
     );
     await this.deps.notify.sendServiceNotice(
       subject.email,
@@ -782,8 +789,7 @@ export class PrivacyService {
     const at = this.now().toISOString();
     let erased = 0;
     for (const request of await this.repository.erasuresDue(at)) {
-      await this.executeErasure(request, "system");
-      erased++;
+      if (await this.executeErasure(request, "system")) erased++;
     }
     let exportsBuilt = 0;
     for (const pending of await this.repository.exportsBuilding()) {
