@@ -307,13 +307,26 @@ export class PrivacyRepository {
     return this.db.selectFrom("privacy_exports").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  async exportsBuilding() {
+  /** Archives still building that were asked for at or before `askedBefore` (left by a restart). */
+  async exportsBuilding(askedBefore: string) {
     return this.db
       .selectFrom("privacy_exports")
       .select(["id", "account_id", "request_id"])
       .where("status", "=", "building")
+      .where("created_at", "<=", askedBefore)
       .orderBy("created_at")
       .execute();
+  }
+
+  /** Stores a built archive unless another builder finished first; says whether this one counted. */
+  async finishExport(id: string, set: Updateable<PrivacyExportsTable>): Promise<boolean> {
+    const result = await this.db
+      .updateTable("privacy_exports")
+      .set(set)
+      .where("id", "=", id)
+      .where("status", "=", "building")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Drops the bytes of archives past their expiry; the record stays until retention removes it. */

@@ -218,7 +218,13 @@ export class PrivacyService {
     return this.exportInfo(id, accountId);
   }
 
-  private async buildExport(id: string, requestId: string, subject: SubjectKeys, notify: boolean) {
+  /** Builds and stores an archive; false when another builder (a second node) stored it first. */
+  private async buildExport(
+    id: string,
+    requestId: string,
+    subject: SubjectKeys,
+    notify: boolean,
+  ): Promise<boolean> {
     try {
       const at = this.now();
       const { zip } = await buildAccessArchive({
@@ -228,13 +234,14 @@ export class PrivacyService {
         generatedAt: at.toISOString(),
       });
       const expiresAt = new Date(at.getTime() + this.options.exportTtlHours * 3_600_000).toISOString();
-      await this.repository.updateExport(id, {
+      const stored = await this.repository.finishExport(id, {
         status: "ready",
         ready_at: at.toISOString(),
         expires_at: expiresAt,
         size_bytes: zip.byteLength,
         archive: Buffer.from(zip),
       });
+      if (!stored) return false;
       await this.close(
         requestId,
         subject.accountId,
@@ -250,6 +257,7 @@ export class PrivacyService {
           `The archive of your Zaqros data you asked for is ready. Sign in and download it from the Privacy page until ${expiresAt}:\n\n${this.portalPrivacyUrl()}\n\nThe link works only while you are signed in.`,
         );
       }
+      return true;
     } catch (error) {
       await this.repository.updateExport(id, { status: "failed" });
       await this.record(
@@ -257,7 +265,7 @@ export class PrivacyService {
         subject.accountId,
         "system",
         "failed",
-        "The archive could not be built; staff were alerted.",
+        "The archive could not be built; ask for a new one on the Privacy page.",
       );
       throw error;
     }
@@ -792,9 +800,11 @@ export class PrivacyService {
       if (await this.executeErasure(request, "system")) erased++;
     }
     let exportsBuilt = 0;
-    for (const pending of await this.repository.exportsBuilding()) {
-      await this.buildExport(pending.id, pending.request_id, await this.subjectOf(pending.account_id), true);
-      exportsBuilt++;
+    // Archives the process that took them did not finish (it stopped), after a grace period.
+    const stale = new Date(this.now().getTime() - 10 * 60_000).toISOString();
+    for (const pending of await this.repository.exportsBuilding(stale)) {
+      const subject = await this.subjectOf(pending.account_id);
+      if (await this.buildExport(pending.id, pending.request_id, subject, true)) exportsBuilt++;
     }
     const archivesDropped = await this.repository.dropExpiredArchives(at);
     return { erased, exportsBuilt, archivesDropped };
