@@ -44,13 +44,15 @@ function Details({ account, onSaved }: { account: Account; onSaved: () => void }
     setError(undefined);
     setSaved(false);
     if (!name.trim()) return setError("Your name cannot be empty.");
-    const e164 = phone.replace(/[\s().-]/g, "");
-    if (e164 && !/^\+[1-9]\d{6,14}$/.test(e164)) {
-      return setError("Enter your phone number in international form, starting with + and the country code.");
+    const number = phone.trim();
+    if (number && !/^\+?[\d\s().-]{4,32}$/.test(number)) {
+      return setError(
+        "A phone number holds digits, and a leading + with the country code for numbers abroad.",
+      );
     }
     setBusy(true);
     try {
-      await api("/account", { method: "PATCH", body: { name: name.trim(), phone: e164 || null } });
+      await api("/account", { method: "PATCH", body: { name: name.trim(), phone: number || null } });
       setSaved(true);
       onSaved();
       refresh().catch(() => undefined);
@@ -94,7 +96,7 @@ function Details({ account, onSaved }: { account: Account; onSaved: () => void }
         </Field>
         <Field
           label="Mobile phone"
-          hint="International form, e.g. +44 7700 900123. Leave empty to remove it."
+          hint="With the country code, e.g. +33 1 42 68 53 00. Leave empty to remove it."
         >
           {(p) => (
             <input

@@ -356,11 +356,30 @@ const EVENTS: Record<string, string> = {
   "two-factor-enabled": "Two-factor sign-in turned on",
   "two-factor-disabled": "Two-factor sign-in turned off",
   "email-changed": "Email changed",
-  "api-key-used": "API key used",
+  "api-use": "API key used",
 };
 
+const COUNTRY_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** "Paris, France" from the city and the ISO country code; "Unknown" when neither is known. */
+function placeOf(entry: ActivityEntry): string {
+  let country = entry.country;
+  if (country && /^[A-Z]{2}$/.test(country)) {
+    try {
+      country = COUNTRY_NAMES.of(country) ?? country;
+    } catch {
+      // An unknown code stays as it is.
+    }
+  }
+  return [entry.city, country].filter(Boolean).join(", ") || "Unknown";
+}
+
 function Activity() {
-  const activity = useApi<{ activity: ActivityEntry[] }>("/auth/security/activity");
+  const activity = useApi<{
+    activity: ActivityEntry[];
+    placesBy?: { name: string; url: string; license: string };
+  }>("/auth/security/activity");
+  const credit = activity.data?.placesBy;
   const list = activity.data?.activity ?? [];
   return (
     <section className="card" aria-labelledby="activity-heading">
@@ -389,7 +408,7 @@ function Activity() {
                 <tr key={`${entry.at}-${entry.event}-${entry.ipAddress}-${entry.userAgent}`}>
                   <td>{formatDateTime(entry.at)}</td>
                   <td>{EVENTS[entry.event] ?? entry.event}</td>
-                  <td>{[entry.city, entry.country].filter(Boolean).join(", ") || "Unknown"}</td>
+                  <td>{placeOf(entry)}</td>
                   <td>{entry.ipAddress ?? "—"}</td>
                   <td title={entry.userAgent ?? undefined}>{describeAgent(entry.userAgent)}</td>
                 </tr>
@@ -397,6 +416,11 @@ function Activity() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {credit && list.length > 0 ? (
+        <p className="hint">
+          Places: <a href={credit.url}>{credit.name}</a> ({credit.license}).
+        </p>
       ) : null}
     </section>
   );

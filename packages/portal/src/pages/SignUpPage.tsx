@@ -113,7 +113,7 @@ export function SignUpPage() {
         </Field>
         <Field
           label="Mobile phone"
-          hint="International form, e.g. +44 7700 900123. Used for account recovery only."
+          hint="International form, e.g. +33 1 42 68 53 00. Used for account recovery only."
         >
           {(p) => (
             <input
