@@ -55,12 +55,19 @@ describe("HTTP edge", () => {
     await app.close();
   });
 
-  test("when a route does not exist, then the answer is a 404 problem+json", async () => {
+  test("when an API route does not exist, or a non-GET goes nowhere, then the answer is a 404 problem+json", async () => {
+    // Other GET paths belong to the portal, a single-page app (routes/portal-static.ts).
     const { app } = appWith();
-    const response = await app.inject({ method: "GET", url: "/nope" });
-    assert.equal(response.statusCode, 404);
-    assert.match(String(response.headers["content-type"]), /^application\/problem\+json/);
-    assert.equal(response.json().title, "Not found");
+    for (const [method, url] of [
+      ["GET", "/api/v1/nope"],
+      ["POST", "/nope"],
+      ["DELETE", "/api/v1/nope"],
+    ] as const) {
+      const response = await app.inject({ method, url });
+      assert.equal(response.statusCode, 404, `${method} ${url}`);
+      assert.match(String(response.headers["content-type"]), /^application\/problem\+json/);
+      assert.equal(response.json().title, "Not found");
+    }
     await app.close();
   });
 
