@@ -331,7 +331,7 @@ export class PrivacyService {
     const statements: string[] = [];
     if (balance < 0) {
       statements.push(
-        `Your balance is ${formatMicros(balance).replace(/(\.\d\d\d*?)0+$/, "$1")} ${currency}: the amount you owe stays owed after erasure, and the billing records that prove it are kept under the legal hold below. It does not stop the erasure.`,
+        `Your balance is ${formatMicros(balance).replace(/(\.\d\d\d*?)0+$/, "$1")} ${currency}: the amount you owe stays owed after erasure, and the billing records that prove it are kept under the legal hold for billing records. It does not stop the erasure.`,
       );
     }
     if (openDisputes > 0) {
@@ -852,7 +852,8 @@ export function erasureLetter(result: ErasureResult): string {
         .filter((u): u is string => u !== null)
         .sort()
         .at(-1);
-      const why = kept.reasons.map((r) => r.hold).join(" ") || "Kept with nothing left that names you.";
+      const why =
+        [...new Set(kept.reasons.map((r) => r.hold))].join(" ") || "Kept with nothing left that names you.";
       lines.push(
         `- ${dataset.title} (${kept.table}): ${kept.rows} record(s) kept${until ? ` until ${until.slice(0, 10)}` : ""}. Why: ${why}${
           kept.pseudonymised.length

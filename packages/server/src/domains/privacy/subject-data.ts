@@ -127,7 +127,8 @@ export function describeRetention(rule: RetentionRule): string {
         ? "While the account is open."
         : `While the account is open and ${rule.graceDays} days after it closes.`;
     case "fixed":
-      return rule.days === 0 ? `Until its ${rule.from}.` : `${rule.days} days from its ${rule.from}.`;
+      if (rule.days === 0) return `Until its ${rule.from}.`;
+      return `${rule.days} ${rule.days === 1 ? "day" : "days"} from its ${rule.from}.`;
     case "system":
       return "As long as the system needs it.";
   }
