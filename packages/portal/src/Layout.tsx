@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { LegalChangeNotice } from "./components/LegalChangeNotice.tsx";
 import { useSession } from "./session.tsx";
 
 const NAV = [
@@ -81,6 +82,7 @@ export function Layout() {
         )}
       </header>
       <main id="main" className="content">
+        <LegalChangeNotice />
         <Outlet />
       </main>
       <footer className="footer">

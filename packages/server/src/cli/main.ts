@@ -4,10 +4,13 @@ import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { DomainError } from "../domains/domain-error.ts";
 import { runDoctor } from "../main/doctor.ts";
+import { registerAnalyticsCommands } from "./analytics-commands.ts";
 import { registerBillingCommands } from "./billing-commands.ts";
+import { registerLegalCommands } from "./legal-commands.ts";
 import { registerMailCommands } from "./mail-commands.ts";
 import { registerOperatorCommands } from "./operator-commands.ts";
 import { emit } from "./output.ts";
+import { registerRetentionCommands } from "./retention-commands.ts";
 import { startCommand } from "./start.ts";
 
 /** Exit codes: 0 success, 1 failure, 2 bad configuration or usage. */
@@ -73,6 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   registerOperatorCommands(program, config);
   registerBillingCommands(program, config);
   registerMailCommands(program, config);
+  registerRetentionCommands(program, config);
+  registerLegalCommands(program, config);
+  registerAnalyticsCommands(program, config);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -267,6 +267,24 @@ export const CONFIG_KEYS = {
     "Operator key for the staff API (/api/v1/staff/privacy: privacy requests); unset leaves the staff API off.",
     true,
   ),
+  billingWindowMonths: key(
+    "ZAQROS_BILLING_WINDOW_MONTHS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(120),
+    "13",
+    "Months a call record keeps its numbers and account (the billing and audit window); then the retention job anonymises it.",
+  ),
+  legalNoticeDays: key(
+    "ZAQROS_LEGAL_NOTICE_DAYS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(365),
+    "30",
+    "Days a material change to the Terms or Privacy Policy is announced (email and portal notice) before it takes effect.",
+  ),
+  analyticsMinGroup: key(
+    "ZAQROS_ANALYTICS_MIN_GROUP",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(2).max(100000),
+    "20",
+    "Usage analytics show a group (destination country and month) only when at least this many customers are in it.",
+  ),
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

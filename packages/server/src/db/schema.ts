@@ -247,6 +247,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   connection_log: ConnectionLogTable;
   mail_outbox: MailOutboxTable;
+  legal_documents: LegalDocumentsTable;
   payments: PaymentsTable;
   payment_events: PaymentEventsTable;
   privacy_requests: PrivacyRequestsTable;
@@ -450,4 +451,18 @@ export interface PrivacyPreferencesTable {
   restricted_at: string | null;
   objected_at: string | null;
   updated_at: string;
+}
+
+/** One version of the Terms or the Privacy Policy (legal owns this table). */
+export interface LegalDocumentsTable {
+  document: "terms" | "privacy";
+  version: string;
+  title: string;
+  body: string;
+  effective_at: string;
+  published_at: string;
+  material: Flag;
+  summary: string | null;
+  notified_at: string | null;
+  notified_count: number | null;
 }

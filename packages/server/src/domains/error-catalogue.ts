@@ -11,6 +11,7 @@ import { RATING_ERRORS } from "./rating/rating.errors.ts";
 import { REGISTRATION_ERRORS } from "./registrations/registrations.errors.ts";
 import { ROUTING_ERRORS } from "./routing/routing.errors.ts";
 import { PRIVACY_ERRORS } from "./privacy/privacy.errors.ts";
+import { LEGAL_ERRORS } from "./legal/legal.errors.ts";
 
 /** Every domain error code with its documentation. Edges map each one in their own table. */
 export const ERROR_CATALOGUE = {
@@ -27,6 +28,7 @@ export const ERROR_CATALOGUE = {
   ...API_KEY_ERRORS,
   ...PRIVACY_ERRORS,
   ...PAYMENT_ERRORS,
+  ...LEGAL_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -19,7 +19,14 @@ import { DevicesRepository } from "../domains/devices/devices.repository.ts";
 import { DevicesService } from "../domains/devices/devices.service.ts";
 import { IdentityRepository } from "../domains/identity/identity.repository.ts";
 import { IdentityService, type SessionPolicy } from "../domains/identity/identity.service.ts";
-import { CURRENT_LEGAL_VERSIONS } from "../domains/identity/legal-versions.ts";
+import { UsageAnalyticsRepository } from "../domains/analytics/usage-analytics.repository.ts";
+import { UsageAnalyticsService } from "../domains/analytics/usage-analytics.service.ts";
+import { LegalRepository } from "../domains/legal/legal.repository.ts";
+import { LegalService } from "../domains/legal/legal.service.ts";
+import { RetentionRepository } from "../domains/privacy/retention.repository.ts";
+import { RetentionService } from "../domains/privacy/retention.service.ts";
+import { runRetentionJob } from "../jobs/retention-job.ts";
+import { JobScheduler } from "../jobs/scheduler.ts";
 import { CallsInProgressRepository } from "../domains/ledger/calls-in-progress.repository.ts";
 import { CreditControlService } from "../domains/ledger/credit-control.service.ts";
 import { LedgerRepository } from "../domains/ledger/ledger.repository.ts";
@@ -50,6 +57,9 @@ import { SipEdge } from "../edges/sip/sip-edge.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 
 export interface Services {
+  legal: LegalService;
+  retention: RetentionService;
+  analytics: UsageAnalyticsService;
   accounts: AccountsService;
   devices: DevicesService;
   registrations: RegistrationsService;
@@ -66,6 +76,8 @@ export interface Services {
 }
 
 export interface ServiceOptions {
+  /** Retention and policy-change settings (privacy policy §7, §12); defaults as in config-keys.ts. */
+  dataLifecycle?: DataLifecycleOptions;
   /** The SIP domain: realm of device credentials. */
   sipDomain: string;
   registrar?: Partial<RegistrarPolicy>;
@@ -126,7 +138,28 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     options: options.privacy,
     now,
   });
+  const legal = new LegalService({
+    repository: new LegalRepository(db),
+    accounts,
+    notify,
+    noticeDays: options.dataLifecycle?.legalNoticeDays,
+    portalUrl: options.portalUrl ?? "http://127.0.0.1:8080",
+    now,
+  });
+  const retention = new RetentionService({
+    repository: new RetentionRepository(db),
+    billingWindowMonths: options.dataLifecycle?.billingWindowMonths,
+    now,
+  });
+  const analytics = new UsageAnalyticsService({
+    repository: new UsageAnalyticsRepository(db),
+    excludedAccounts: () => privacy.accountsExcludedFromAnalytics(),
+    minimumGroupSize: options.dataLifecycle?.analyticsMinGroup,
+  });
   return {
+    legal,
+    retention,
+    analytics,
     rating,
     ledger,
     creditControl,
@@ -152,7 +185,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
       repository: new IdentityRepository(db),
       accounts,
       notify,
-      legal: CURRENT_LEGAL_VERSIONS,
+      legal: legal.currentVersions,
       policy: options.sessions,
       now,
     }),
@@ -174,6 +207,7 @@ export async function openServices(
     services: composeServices(database.db, {
       sipDomain: config.sipDomain,
       mailTransport: mailTransportFor(config, database.db),
+      dataLifecycle: dataLifecycleOf(config),
       portalUrl: portalUrlOf(config),
       privacy: privacyOptionsOf(config),
     }),
@@ -224,6 +258,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
   const services = composeServices(database.db, {
     sipDomain: config.sipDomain,
     mailTransport: mailTransportFor(config, database.db),
+    dataLifecycle: dataLifecycleOf(config),
     portalUrl: portalUrlOf(config),
     privacy: privacyOptionsOf(config),
   });
@@ -238,6 +273,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
+    legal: { legal: services.legal },
     privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: config.staffApiKey },
     https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,
     trustProxy: config.trustProxy,
@@ -281,6 +317,21 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     sip.hangupCall(event.callId, "system-media");
   });
 
+  // The jobs part of `zaqros start`: retention daily (first a minute after start), and the legal
+  // documents reloaded hourly so a version another node published is known before it takes effect.
+  const jobs = new JobScheduler(
+    [
+      {
+        name: "retention",
+        everyMs: 24 * 60 * 60 * 1000,
+        firstAfterMs: 60 * 1000,
+        run: () => runRetentionJob({ ...services, logger }, { dryRun: false }),
+      },
+      { name: "legal-refresh", everyMs: 60 * 60 * 1000, firstAfterMs: 60 * 60 * 1000, run: () => services.legal.refresh() },
+    ],
+    logger,
+  );
+
   let stopping: Promise<void> | undefined;
   return {
     config,
@@ -291,6 +342,8 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     sip,
     media,
     async start() {
+      await services.legal.refresh();
+      jobs.start();
       await sip.start();
       const plainUrl = `http://${hostForUrl(config.publicHost)}:${config.httpPort}/`;
       if (!servers || httpsPort === undefined) {
@@ -313,6 +366,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     stop() {
       stopping ??= (async () => {
         logger.info("shutting down");
+        await jobs.stop();
         await sip.stop();
         media.close();
         const timeout = new Promise<"timeout">((resolve) =>
@@ -354,4 +408,18 @@ function privacyOptionsOf(config: Config): Partial<PrivacyPolicyOptions> {
 
 function hostForUrl(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+export interface DataLifecycleOptions {
+  billingWindowMonths?: number;
+  legalNoticeDays?: number;
+  analyticsMinGroup?: number;
+}
+
+function dataLifecycleOf(config: Config): DataLifecycleOptions {
+  return {
+    billingWindowMonths: config.billingWindowMonths,
+    legalNoticeDays: config.legalNoticeDays,
+    analyticsMinGroup: config.analyticsMinGroup,
+  };
 }

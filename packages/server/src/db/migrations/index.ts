@@ -6,6 +6,7 @@ import * as identity from "./2026-11-30-0004-identity.ts";
 import * as apiKeys from "./2026-11-30-0005-api-keys.ts";
 import * as payments from "./2026-11-30-0007-payments.ts";
 import * as privacyRights from "./2026-11-30-0008-privacy-rights.ts";
+import * as legalDocuments from "./2026-11-30-0009-legal-documents.ts";
 
 /** Every migration, keyed by its sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026-11-30-0005-api-keys": apiKeys,
   "2026-11-30-0007-payments": payments,
   "2026-11-30-0008-privacy-rights": privacyRights,
+  "2026-11-30-0009-legal-documents": legalDocuments,
 };

@@ -58,4 +58,19 @@ export class AccountsRepository {
     const row = await tx.selectFrom("accounts").selectAll().where("email", "=", email).executeTakeFirst();
     return row && toAccount(row);
   }
+
+  /** Active accounts' ids and addresses in id order, a page at a time after `afterId`. */
+  async listActiveContacts(
+    afterId: string | null,
+    limit: number,
+  ): Promise<Array<{ id: string; email: string }>> {
+    let query = this.db
+      .selectFrom("accounts")
+      .select(["id", "email"])
+      .where("status", "=", "active")
+      .orderBy("id")
+      .limit(limit);
+    if (afterId !== null) query = query.where("id", ">", afterId);
+    return query.execute();
+  }
 }

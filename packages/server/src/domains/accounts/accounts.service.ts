@@ -70,6 +70,17 @@ export class AccountsService {
     if (!account) throw fail("ACCOUNT.NOT_FOUND", "No such account.");
     return account;
   }
+
+  /** Every active account's id and email, page by page, for service notices to all customers. */
+  async *activeContacts(pageSize = 500): AsyncGenerator<{ id: string; email: string }> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.repository.listActiveContacts(after, pageSize);
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]?.id ?? null;
+    }
+  }
 }
 
 export function normaliseEmail(raw: string): string {

@@ -698,6 +698,28 @@ export const INVENTORY: Inventory = {
       received_at: ledgerRecord("When it arrived."),
     },
   },
+  legal_documents: {
+    describes:
+      "One version of the Terms or the Privacy Policy, with the date it takes effect (operator data).",
+    subject: undefined,
+    columns: Object.fromEntries(
+      [
+        "document",
+        "version",
+        "title",
+        "body",
+        "effective_at",
+        "published_at",
+        "material",
+        "summary",
+        "notified_at",
+        "notified_count",
+      ].map((column) => [
+        column,
+        system("Showing customers the Terms and Privacy Policy in force and announcing changes."),
+      ]),
+    ),
+  },
   kysely_migration: {
     describes: "One applied database migration (schema bookkeeping).",
     subject: undefined,

@@ -162,7 +162,10 @@ export function describeStep(step: RetentionStep): string {
   switch (step.kind) {
     case "delete-expired":
     case "anonymise-expired": {
-      const length = "days" in step.period ? `${step.period.days} days` : "the billing and audit window";
+      const length =
+        "days" in step.period
+          ? `${step.period.days} day${step.period.days === 1 ? "" : "s"}`
+          : "the billing and audit window";
       return `${length} after ${step.from}`;
     }
     case "clear-closed":

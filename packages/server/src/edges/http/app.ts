@@ -8,6 +8,7 @@ import { problemErrorHandler, sendProblem } from "./problem.ts";
 import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { type LegalRoutesOptions, legalRoutes } from "./routes/legal.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { type PrivacyRoutesOptions, privacyRoutes } from "./routes/privacy.ts";
 import { privacyStaffRoutes } from "./routes/privacy-staff.ts";
@@ -23,6 +24,8 @@ export interface HttpAppDeps {
   api?: ApiV1Options | undefined;
   /** Sign-up, sign-in and sessions at /api/v1/auth; left out when not given. */
   auth?: AuthRoutesOptions | undefined;
+  /** The Terms and Privacy Policy at /api/v1/legal (public); left out when not given. */
+  legal?: LegalRoutesOptions | undefined;
   /**
    * The customer's privacy rights at /api/v1/privacy, and with `staffApiKey` the staff side at
    * /api/v1/staff/privacy; left out when not given.
@@ -101,6 +104,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   if (deps.sipSettings) app.register(sipSettingsRoutes, { settings: deps.sipSettings });
   if (deps.api) app.register(apiV1, deps.api);
   if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
+  if (deps.legal) app.register(legalRoutes, { ...deps.legal, prefix: "/api/v1/legal" });
   if (deps.privacy) {
     app.register(privacyRoutes, { ...deps.privacy, prefix: "/api/v1/privacy" });
     const { staffApiKey } = deps.privacy;
