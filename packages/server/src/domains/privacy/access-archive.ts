@@ -100,17 +100,20 @@ export async function buildAccessArchive(input: {
     for (const table of mine) {
       const present = existing.get(table.table) as ReadonlyMap<string, unknown>;
       const columns = exportedColumns(table.declaration).filter((c) => present.has(c));
-      const rows = await repository.rowsOf(table, subject, columns);
-      json[table.table] = rows;
-      const csvName = `${name}/${table.table}.csv`;
-      files[csvName] = strToU8(
-        stringify(
-          rows.map((row) => columns.map((c) => csvValue(row[c]))),
-          { header: true, columns },
-        ),
-      );
-      entry.files.push(csvName);
-      entry.rows += rows.length;
+      // A table of secrets only (reset links, recovery codes) is named in the manifest, never shipped.
+      const rows = columns.length > 0 ? await repository.rowsOf(table, subject, columns) : [];
+      if (columns.length > 0) {
+        json[table.table] = rows;
+        const csvName = `${name}/${table.table}.csv`;
+        files[csvName] = strToU8(
+          stringify(
+            rows.map((row) => columns.map((c) => csvValue(row[c]))),
+            { header: true, columns },
+          ),
+        );
+        entry.files.push(csvName);
+        entry.rows += rows.length;
+      }
       const decls = Object.entries(table.declaration.columns);
       entry.tables.push({
         table: table.table,

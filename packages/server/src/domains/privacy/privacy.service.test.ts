@@ -71,6 +71,14 @@ forEachDialectWithServices(
           `${dataset.name} has a CSV`,
         );
       }
+      assert.equal(files["account/recovery_codes.csv"], undefined, "a table of secrets only is not shipped");
+      const accountManifest = manifest.datasets.find((d) => d.name === "account");
+      assert.deepEqual(
+        accountManifest?.tables
+          .find((t) => t.table === "recovery_codes")
+          ?.excludedColumns.map((c) => c.column),
+        ["code_hash", "account_id", "used_at", "created_at"],
+      );
       const account = JSON.parse(text("account/account.json"));
       assert.equal(account.tables.accounts[0].email, customer.email);
       assert.equal(account.tables.accounts[0].name, "Ada Lovelace");
