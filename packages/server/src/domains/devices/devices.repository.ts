@@ -1,6 +1,11 @@
 import type { Kysely, Selectable } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { Database, DevicesTable } from "../../db/schema.ts";
 import type { Device, DeviceCredentials } from "./devices.types.ts";
+
+const deviceByUsername = queryTemplate(1, (db, username: string) =>
+  db.selectFrom("devices").selectAll().where("username", "=", username),
+);
 
 const toDevice = (row: Selectable<DevicesTable>): Device => ({
   id: row.id,
@@ -49,12 +54,9 @@ export class DevicesRepository {
     return Number(row.n);
   }
 
+  /** Asked for every authenticated SIP request: built once (queryTemplate). */
   async credentials(username: string): Promise<DeviceCredentials | undefined> {
-    const row = await this.db
-      .selectFrom("devices")
-      .selectAll()
-      .where("username", "=", username)
-      .executeTakeFirst();
+    const [row] = await deviceByUsername(this.db, username);
     return (
       row && {
         deviceId: row.id,

@@ -1,8 +1,17 @@
 import type { Kysely, Selectable } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { CallsInProgressTable, Database } from "../../db/schema.ts";
 import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
 import type { CallRate } from "../rating/rating.types.ts";
 import type { CallInProgress } from "./credit-control.types.ts";
+
+/** Read at every admission: built once (queryTemplate). */
+const reservedByAccount = queryTemplate(1, (db, accountId: string) =>
+  db
+    .selectFrom("calls_in_progress")
+    .select((eb) => eb.fn.sum<number | string | null>("reserved").as("held"))
+    .where("account_id", "=", accountId),
+);
 
 const HEARTBEAT_BATCH = 500;
 const IN_LIST_BATCH = 500;
@@ -70,11 +79,7 @@ export class CallsInProgressRepository {
 
   /** What the account's calls in progress hold, in micro-units. */
   async reservedBy(accountId: string, tx: Executor = this.db): Promise<number> {
-    const row = await tx
-      .selectFrom("calls_in_progress")
-      .select((eb) => eb.fn.sum<number | string | null>("reserved").as("held"))
-      .where("account_id", "=", accountId)
-      .executeTakeFirst();
+    const [row] = await reservedByAccount(tx, accountId);
     return Number(row?.held ?? 0);
   }
 

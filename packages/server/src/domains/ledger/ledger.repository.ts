@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { BalanceWarningsTable, Database, LedgerEntriesTable } from "../../db/schema.ts";
 import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
 import type {
@@ -9,6 +10,20 @@ import type {
   LedgerEntry,
   LedgerEntryKind,
 } from "./ledger.types.ts";
+
+const lockedBalanceOf = queryTemplate(1, (db, accountId: string) =>
+  db
+    .selectFrom("balances")
+    .innerJoin("accounts", "accounts.id", "balances.account_id")
+    .select([
+      "balances.account_id",
+      "balances.balance",
+      "balances.currency",
+      "accounts.low_balance_threshold",
+    ])
+    .where("balances.account_id", "=", accountId)
+    .$if(isPostgres(db), (q) => q.forUpdate("balances")),
+);
 
 /** Ids in one `in (...)` list: well inside both databases' parameter limits. */
 const IN_LIST_BATCH = 500;
@@ -112,19 +127,23 @@ export class LedgerRepository {
   }
 
   private async readLocked(accountIds: readonly string[], tx: Executor): Promise<LockedBalance[]> {
-    const rows = await tx
-      .selectFrom("balances")
-      .innerJoin("accounts", "accounts.id", "balances.account_id")
-      .select([
-        "balances.account_id",
-        "balances.balance",
-        "balances.currency",
-        "accounts.low_balance_threshold",
-      ])
-      .where("balances.account_id", "in", accountIds)
-      .orderBy("balances.account_id")
-      .$if(isPostgres(tx), (q) => q.forUpdate("balances"))
-      .execute();
+    // One account is what every call's admission asks for: a query built once.
+    const rows =
+      accountIds.length === 1
+        ? await lockedBalanceOf(tx, accountIds[0] as string)
+        : await tx
+            .selectFrom("balances")
+            .innerJoin("accounts", "accounts.id", "balances.account_id")
+            .select([
+              "balances.account_id",
+              "balances.balance",
+              "balances.currency",
+              "accounts.low_balance_threshold",
+            ])
+            .where("balances.account_id", "in", accountIds)
+            .orderBy("balances.account_id")
+            .$if(isPostgres(tx), (q) => q.forUpdate("balances"))
+            .execute();
     return rows.map((row) => ({
       accountId: row.account_id,
       balance: Number(row.balance),

@@ -1,7 +1,27 @@
 import { type Kysely, type Selectable, sql } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { Database, RatePlanRatesTable, RatePlansTable } from "../../db/schema.ts";
 import { type Executor, isPostgres, writeTransaction } from "../../db/write-transaction.ts";
 import type { RatePlan, RetailRate } from "./rating.types.ts";
+
+/** Read at every call's admission: built once (queryTemplate). */
+const planOfAccountQuery = queryTemplate(1, (db, accountId: string) =>
+  db
+    .selectFrom("accounts")
+    .leftJoin("rate_plans", "rate_plans.id", "accounts.plan_id")
+    .select([
+      "accounts.id as account_id",
+      "rate_plans.id",
+      "rate_plans.name",
+      "rate_plans.currency",
+      "rate_plans.onnet_price_per_minute",
+      "rate_plans.inbound_price_per_minute",
+      "rate_plans.revision",
+      "rate_plans.created_at",
+      "rate_plans.updated_at",
+    ])
+    .where("accounts.id", "=", accountId),
+);
 
 // Eight values a row: well inside SQLite's 32,766 and PostgreSQL's 65,535 parameters a statement.
 const UPSERT_BATCH = 2_000;
@@ -179,22 +199,7 @@ export class RatingRepository {
 
   /** The plan an account is on: undefined for no such account, null for an account on no plan. */
   async planOfAccount(accountId: string): Promise<RatePlan | null | undefined> {
-    const row = await this.db
-      .selectFrom("accounts")
-      .leftJoin("rate_plans", "rate_plans.id", "accounts.plan_id")
-      .select([
-        "accounts.id as account_id",
-        "rate_plans.id",
-        "rate_plans.name",
-        "rate_plans.currency",
-        "rate_plans.onnet_price_per_minute",
-        "rate_plans.inbound_price_per_minute",
-        "rate_plans.revision",
-        "rate_plans.created_at",
-        "rate_plans.updated_at",
-      ])
-      .where("accounts.id", "=", accountId)
-      .executeTakeFirst();
+    const [row] = await planOfAccountQuery(this.db, accountId);
     if (!row) return undefined;
     if (row.id === null) return null;
     return toPlan(row as Selectable<RatePlansTable>);

@@ -1,8 +1,40 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { Database, RegistrationsTable } from "../../db/schema.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 export type RegistrationRow = Selectable<RegistrationsTable>;
+
+/** Every column of a binding, in the order upsertBinding takes them. */
+const COLUMNS = [
+  "id",
+  "device_id",
+  "account_id",
+  "contact_uri",
+  "source_transport",
+  "source_address",
+  "source_port",
+  "connection_id",
+  "node_id",
+  "call_id",
+  "cseq",
+  "q",
+  "user_agent",
+  "expires_at",
+  "created_at",
+  "updated_at",
+] as const satisfies ReadonlyArray<keyof RegistrationRow>;
+
+// Both run for every REGISTER: built once (queryTemplate).
+const bindingsOfDevice = queryTemplate(1, (db, deviceId: string) =>
+  db.selectFrom("registrations").selectAll().where("device_id", "=", deviceId),
+);
+const upsertBinding = queryTemplate(COLUMNS.length, (db, ...values: unknown[]) =>
+  RegistrationsRepository.upsertQuery(
+    db,
+    Object.fromEntries(COLUMNS.map((column, i) => [column, values[i]])) as RegistrationRow,
+  ),
+);
 
 export class RegistrationsRepository {
   constructor(readonly db: Kysely<Database>) {}
@@ -12,7 +44,7 @@ export class RegistrationsRepository {
   }
 
   listByDevice(deviceId: string, tx: Executor = this.db): Promise<RegistrationRow[]> {
-    return tx.selectFrom("registrations").selectAll().where("device_id", "=", deviceId).execute();
+    return bindingsOfDevice(tx, deviceId);
   }
 
   listLiveByAccount(accountId: string, nowIso: string): Promise<RegistrationRow[]> {
@@ -26,7 +58,12 @@ export class RegistrationsRepository {
   }
 
   async upsert(row: RegistrationRow, tx: Executor = this.db): Promise<void> {
-    await tx
+    await upsertBinding(tx, ...COLUMNS.map((column) => row[column]));
+  }
+
+  /** The upsert as Kysely builds it; upsertBinding is it built once. */
+  static upsertQuery(tx: Executor, row: RegistrationRow) {
+    return tx
       .insertInto("registrations")
       .values(row)
       .onConflict((oc) =>
@@ -43,8 +80,7 @@ export class RegistrationsRepository {
           expires_at: row.expires_at,
           updated_at: row.updated_at,
         }),
-      )
-      .execute();
+      );
   }
 
   async remove(deviceId: string, contactUri: string, tx: Executor = this.db): Promise<void> {

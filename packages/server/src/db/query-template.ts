@@ -1,0 +1,44 @@
+import { type Compilable, CompiledQuery } from "kysely";
+import { type Executor, isPostgres } from "./write-transaction.ts";
+
+/** Stand-ins for the arguments while the query is built once; never sent to the database. */
+const sentinel = (index: number) => `\u0000query-template-argument-${index}\u0000`;
+
+type Part = { argument: number } | { constant: unknown };
+
+/**
+ * A query built and compiled once per dialect and then run with new values: for the few queries
+ * every call or REGISTER runs, where building and compiling the query with Kysely cost more CPU
+ * than SQLite took to run it. `build` must pass each argument straight through as a value (a
+ * bound parameter): it is called once with stand-ins, and a stand-in that does not come out as a
+ * bound parameter at least once (or comes out inside the SQL text) is an error at first use.
+ */
+export function queryTemplate<Args extends readonly unknown[], Row>(
+  arity: Args["length"],
+  build: (db: Executor, ...args: Args) => Compilable<Row>,
+): (db: Executor, ...args: Args) => Promise<Row[]> {
+  const compiled = new Map<boolean, { sql: string; parts: Part[] }>();
+  const compile = (db: Executor) => {
+    const stand = Array.from({ length: arity }, (_, i) => sentinel(i)) as unknown as Args;
+    const query = build(db, ...stand).compile();
+    const parts: Part[] = query.parameters.map((value) => {
+      const index = stand.indexOf(value as never);
+      return index === -1 ? { constant: value } : { argument: index };
+    });
+    const used = parts.flatMap((p) => ("argument" in p ? [p.argument] : []));
+    const misused = query.sql.includes("\u0000") || new Set(used).size !== arity;
+    if (misused) throw new Error(`queryTemplate: each argument must be a bound parameter in ${query.sql}`);
+    return { sql: query.sql, parts };
+  };
+  return async (db, ...args) => {
+    const postgres = isPostgres(db);
+    let template = compiled.get(postgres);
+    if (!template) {
+      template = compile(db);
+      compiled.set(postgres, template);
+    }
+    const parameters = template.parts.map((p) => ("argument" in p ? args[p.argument] : p.constant));
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters));
+    return result.rows;
+  };
+}
