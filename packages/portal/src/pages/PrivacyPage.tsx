@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
-import { api, apiUrl, messageOf } from "../api.ts";
+import { api, apiUrl, messageOf, reauthenticate } from "../api.ts";
 import { formatDate, formatDateTime } from "../format.ts";
 import { EmptyState, ErrorMessage, Field, Loading, PageTitle, SuccessMessage } from "../ui.tsx";
 import { useApi } from "../use-api.ts";
@@ -412,13 +412,16 @@ function Consents({
 
 function Erasure({ overview, reload }: { overview: Overview; reload: () => void }) {
   const [understood, setUnderstood] = useState(false);
+  const [password, setPassword] = useState("");
   const { error, message, busy, run } = useAction(reload);
   const pending = overview.pendingErasure;
   const request = (event: FormEvent) => {
     event.preventDefault();
     return run(async () => {
+      await reauthenticate(password);
       await api("/privacy/erasure", { method: "POST", body: {} });
       setUnderstood(false);
+      setPassword("");
       return "Your erasure request is recorded. We emailed you a confirmation.";
     });
   };
@@ -470,8 +473,21 @@ function Erasure({ overview, reload }: { overview: Overview; reload: () => void 
               I understand my account will be closed and my data erased.
             </label>
           </div>
+          <Field label="Your password, to confirm it is you">
+            {(p) => (
+              <input
+                {...p}
+                name="current-password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
           <div className="actions">
-            <button type="submit" className="danger" disabled={busy || !understood}>
+            <button type="submit" className="danger" disabled={busy || !understood || password === ""}>
               Request erasure
             </button>
           </div>

@@ -127,6 +127,7 @@ describe("Privacy page in Chromium (SQLite)", () => {
         .first()
         .waitFor();
       await page.getByLabel("I understand my account will be closed and my data erased.").check();
+      await page.getByLabel("Your password, to confirm it is you").fill(SEED_PASSWORD);
       await erase.click();
       await page.getByTestId("pending-erasure").waitFor();
       await saveScreenshot(page, TEST_NAME, "erasure pending");

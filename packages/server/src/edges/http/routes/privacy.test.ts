@@ -31,7 +31,12 @@ forEachDialectWithServices("privacy routes", (context) => {
       databaseReady: async () => true,
       auth: { identity: services.identity, accounts: services.accounts },
       api: { services, session: sessionAuthenticator(services.identity) },
-      privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: STAFF_KEY },
+      privacy: {
+        privacy: services.privacy,
+        identity: services.identity,
+        staffApiKey: STAFF_KEY,
+        now: context().clock.now,
+      },
     });
   });
   after(() => app.close());
@@ -143,6 +148,20 @@ forEachDialectWithServices("privacy routes", (context) => {
     assert.equal(cancelled.statusCode, 200);
     assert.equal(cancelled.json().request.status, "cancelled");
     assert.equal((await call("DELETE", "/erasure", ada.signed)).statusCode, 409);
+
+    context().clock.advance(11 * 60);
+    const stale = await call("POST", "/erasure", ada.signed, {});
+    assert.equal(stale.statusCode, 403, "the password must have been given in the last 10 minutes");
+    assert.equal(stale.json().code, "IDENTITY.REAUTHENTICATION_REQUIRED");
+    const reauth = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/reauthenticate",
+      headers: { cookie: ada.signed.cookie, "x-csrf-token": ada.signed.csrf },
+      payload: { password: SEED_PASSWORD },
+    });
+    assert.equal(reauth.statusCode, 204, reauth.body);
+    assert.equal((await call("POST", "/erasure", ada.signed, {})).statusCode, 202);
+    assert.equal((await call("DELETE", "/erasure", ada.signed)).statusCode, 200);
   });
 
   test("when a customer toggles restriction and withdraws a consent, then the answers show the new state at once", async () => {

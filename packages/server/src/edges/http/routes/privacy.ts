@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import type { IdentityService } from "../../../domains/identity/identity.service.ts";
+import { DomainError } from "../../../domains/domain-error.ts";
+import { DEFAULT_SESSION_POLICY, type IdentityService } from "../../../domains/identity/identity.service.ts";
 import { COMPLAINT_RIGHT } from "../../../domains/privacy/access-archive.ts";
 import type { PrivacyService } from "../../../domains/privacy/privacy.service.ts";
 import { isSameOrigin } from "../csrf.ts";
@@ -10,6 +11,9 @@ import { privacySchemas as S } from "./privacy-schemas.ts";
 export interface PrivacyRoutesOptions {
   privacy: PrivacyService;
   identity: IdentityService;
+  /** How recently the password must have been given to ask for erasure; identity's window by default. */
+  reauthenticateSeconds?: number | undefined;
+  now?: (() => Date) | undefined;
 }
 
 function accountOf(request: FastifyRequest): string {
@@ -23,7 +27,11 @@ function accountOf(request: FastifyRequest): string {
  * never an API key: these routes download everything and erase the account. Register with
  * `{ prefix: "/api/v1/privacy" }`. The child report is open to anyone (a parent has no session).
  */
-export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (app, { privacy, identity }) => {
+export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (app, options) => {
+  const { privacy, identity } = options;
+  const now = options.now ?? (() => new Date());
+  const reauthenticateMs =
+    (options.reauthenticateSeconds ?? DEFAULT_SESSION_POLICY.reauthenticateSeconds) * 1000;
   app.decorateRequest("portalSession", undefined);
 
   app.register(async (open) => {
@@ -89,6 +97,14 @@ export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (ap
 
     signedIn.post("/erasure", { schema: S.erasure }, async (request, reply) => {
       const accountId = accountOf(request);
+      // Closing the account is as sensitive as a password change: a borrowed session is not enough.
+      const authenticatedAt = Date.parse(request.portalSession?.authenticatedAt ?? "");
+      if (!(now().getTime() - authenticatedAt <= reauthenticateMs)) {
+        throw new DomainError(
+          "IDENTITY.REAUTHENTICATION_REQUIRED",
+          "Enter your password again to ask for erasure.",
+        );
+      }
       const details = (request.body as { details?: string } | null)?.details;
       const erasure = await privacy.requestErasure(accountId, details);
       return reply
