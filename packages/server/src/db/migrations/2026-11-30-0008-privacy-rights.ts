@@ -44,7 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("privacy_request_events")
     .addColumn("id", "text", (c) => c.primaryKey())
-    .addColumn("request_id", "text", (c) => c.notNull().references("privacy_requests.id"))
+    // No foreign key: retention removes a request and its steps independently, each by its own date.
+    .addColumn("request_id", "text", (c) => c.notNull())
     .addColumn("account_id", "text")
     .addColumn("at", timestampType(db), (c) => c.notNull())
     .addColumn("actor", "text", (c) => c.notNull())
