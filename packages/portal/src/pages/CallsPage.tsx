@@ -163,7 +163,7 @@ export function CallsPage() {
       {query && page.loading && !page.data ? <Loading what="calls" /> : null}
 
       {query && page.data ? (
-        page.data.items.length === 0 && cursors.length === 0 ? (
+        page.data.items.length === 0 && cursors.length === 0 && !page.data.nextCursor ? (
           <EmptyState title={filtered ? "No calls match these filters" : "No calls yet"}>
             {filtered ? (
               <p>Try a wider date range or clear the filters.</p>
@@ -175,7 +175,13 @@ export function CallsPage() {
           </EmptyState>
         ) : (
           <>
-            <CallsTable calls={page.data.items} caption="Calls" />
+            {page.data.items.length > 0 ? (
+              <CallsTable calls={page.data.items} caption="Calls" />
+            ) : (
+              <p className="notice">
+                No matching calls in this stretch of records. Older ones may hold some.
+              </p>
+            )}
             <div className="pager">
               <button
                 type="button"

@@ -44,6 +44,21 @@ function watchCsp(page: Page): string[] {
   return refused;
 }
 
+/** Form controls a screen reader could not name: no <label>, no aria-label. */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(
+    `[...document.querySelectorAll("input, select, textarea")]
+      .filter((e) => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label"))
+      .map((e) => e.outerHTML)`,
+  );
+}
+
+/** A screenshot of the page, after checking every control on it has a label. */
+async function shoot(page: Page, test: string, name: string): Promise<void> {
+  assert.deepEqual(await unlabelledControls(page), [], `every control on ${name} has a label`);
+  await saveScreenshot(page, test, name);
+}
+
 /** The current TOTP code, or the next step's when `ahead` (a code is accepted once; RFC 6238 §5.2). */
 function totpCode(secret: string, ahead = false): string {
   const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" });
@@ -79,7 +94,7 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByLabel("I am 16 or older.").check();
     await page.getByLabel(/I accept the Terms/).check();
-    if (shots) await saveScreenshot(page, shots, "01-sign-up");
+    if (shots) await shoot(page, shots, "01-sign-up");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByRole("heading", { name: "Check your email" }).waitFor();
   }
@@ -105,13 +120,13 @@ describe("portal in Chromium (SQLite)", () => {
 
     // Sign up, then the verification mail arrives over SMTP and its link confirms the address.
     await signUpInPortal(page, "Ada Lovelace", email, shots);
-    await saveScreenshot(page, shots, "02-check-your-email");
+    await shoot(page, shots, "02-check-your-email");
     const mail = await fx.smtp.waitFor(email, /verify-email\?token=/);
     const link = linkIn(mail.raw, "verify-email");
     assert.ok(link.startsWith(`${fx.baseUrl}/verify-email?token=`), link);
     await page.goto(link);
     await page.getByText("Your email address is confirmed.").waitFor();
-    await saveScreenshot(page, shots, "03-email-confirmed");
+    await shoot(page, shots, "03-email-confirmed");
 
     // Sign in: the dashboard greets the customer by name.
     await signIn(page, email);
@@ -120,7 +135,7 @@ describe("portal in Chromium (SQLite)", () => {
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === "__Host-zq_session");
     assert.ok(session?.httpOnly && session.secure && session.sameSite === "Lax", JSON.stringify(cookies));
-    await saveScreenshot(page, shots, "04-dashboard-empty");
+    await shoot(page, shots, "04-dashboard-empty");
 
     // The operator puts the account on a plan and credits 10.00 (top-up is the payments work).
     const accountId = await accountIdOf(page);
@@ -143,7 +158,7 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByText(`${fx.sipPort} (UDP)`).waitFor();
     await page.getByRole("cell", { name: "Desk phone", exact: true }).waitFor();
     await page.getByText("Linphone (desktop, Android, iOS)").click();
-    await saveScreenshot(page, shots, "05-phones");
+    await shoot(page, shots, "05-phones");
 
     // Call the UK with SIPp using that phone's credentials, through a SIPp carrier that answers.
     const before = fx.records.length;
@@ -178,7 +193,7 @@ describe("portal in Chromium (SQLite)", () => {
     assert.equal(await row.count(), 1);
     assert.match((await row.textContent()) ?? "", /Answered/);
     assert.equal(await row.locator("td").last().textContent(), cost);
-    await saveScreenshot(page, shots, "06-calls");
+    await shoot(page, shots, "06-calls");
 
     // The number filter keeps the call; the "Not answered" filter leaves nothing.
     await page.getByLabel("Number").fill(DIALLED_E164);
@@ -226,7 +241,7 @@ describe("portal in Chromium (SQLite)", () => {
     );
     assert.equal(heights.filter((h) => h > 0).length, 1, "one day with spend");
     await page.locator("tbody tr", { hasText: DIALLED_E164 }).first().waitFor();
-    await saveScreenshot(page, shots, "07-dashboard");
+    await shoot(page, shots, "07-dashboard");
 
     // Remove the phone: it leaves the list and its password stops working.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phones" }).click();
@@ -241,7 +256,7 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByLabel("Number to call").fill("+44 20 7946 0958");
     await page.getByRole("button", { name: "Check price" }).click();
     assert.equal(await page.getByTestId("price-per-minute").textContent(), "0.60 USD");
-    await saveScreenshot(page, shots, "08-rates");
+    await shoot(page, shots, "08-rates");
 
     for (const [name, heading, file] of [
       ["Numbers", "Numbers", "09-numbers"],
@@ -253,7 +268,7 @@ describe("portal in Chromium (SQLite)", () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
       await page.getByRole("heading", { level: 1, name: heading }).waitFor();
       await page.waitForLoadState("networkidle");
-      await saveScreenshot(page, shots, file);
+      await shoot(page, shots, file);
     }
 
     // API keys: the key is shown once and then only its prefix; revoking marks it.
@@ -267,7 +282,7 @@ describe("portal in Chromium (SQLite)", () => {
       headers: { authorization: `Bearer ${key}` },
     });
     assert.equal(listed.status(), 200, "the new key works");
-    await saveScreenshot(page, shots, "14-api-keys");
+    await shoot(page, shots, "14-api-keys");
     await page.getByRole("button", { name: "Revoke billing export" }).click();
     await page.getByRole("button", { name: "Yes, revoke billing export" }).click();
     await page.getByText("Revoked").waitFor();
@@ -288,14 +303,14 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByTestId("recovery-codes").waitFor();
     assert.ok((await page.getByTestId("recovery-codes").locator("li").count()) >= 8);
     await twoFactor.getByText("On", { exact: true }).waitFor();
-    await saveScreenshot(page, shots, "15-security");
+    await shoot(page, shots, "15-security");
 
     // Sign out, then sign in with password and a fresh code.
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await signIn(page, email);
     await page.getByRole("heading", { name: "Enter your code" }).waitFor();
-    await saveScreenshot(page, shots, "16-sign-in-code");
+    await shoot(page, shots, "16-sign-in-code");
     await page.getByLabel("Authentication code").fill("000000");
     await page.getByRole("button", { name: "Verify and sign in" }).click();
     await page
@@ -310,13 +325,13 @@ describe("portal in Chromium (SQLite)", () => {
     // On a phone-sized screen the navigation folds into a menu button and the pages still fit.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-    await saveScreenshot(page, shots, "17-dashboard-phone-width");
+    await shoot(page, shots, "17-dashboard-phone-width");
     const pageWidth = await page.evaluate<number>("document.documentElement.scrollWidth");
     assert.ok(pageWidth <= 390, `no sideways scrolling (${pageWidth} px)`);
     await page.getByRole("button", { name: "Menu" }).click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
     await page.getByRole("heading", { name: "Calls" }).waitFor();
-    await saveScreenshot(page, shots, "18-calls-phone-width");
+    await shoot(page, shots, "18-calls-phone-width");
 
     assert.deepEqual(cspRefusals, [], "nothing was refused by the Content-Security-Policy");
     await context.close();
@@ -335,7 +350,7 @@ describe("portal in Chromium (SQLite)", () => {
     assert.equal(await page.locator(".who").textContent(), name);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
     assert.equal(await page.getByLabel("Full name").inputValue(), name);
-    await saveScreenshot(page, shots, "profile");
+    await shoot(page, shots, "profile");
     assert.equal(await page.locator("main img, header img").count(), 0, "no element made from the name");
     assert.equal(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual(cspRefusals, []);
@@ -405,7 +420,7 @@ describe("portal in Chromium (SQLite)", () => {
     }
     await page.goto(`${fx.baseUrl}/calls?${new URLSearchParams({ number: "' OR '1'='1" })}`);
     await page.getByRole("alert").waitFor();
-    await saveScreenshot(page, shots, "refused-filter");
+    await shoot(page, shots, "refused-filter");
 
     // The API itself, asked directly with the session: a 4xx problem or an empty page, never data.
     for (const filter of filters) {
@@ -455,7 +470,7 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Send link" }).click();
     await page.getByText(/If an account uses that address/).waitFor();
-    await saveScreenshot(page, shots, "01-reset-requested");
+    await shoot(page, shots, "01-reset-requested");
     const link = linkIn((await fx.smtp.waitFor(email, /reset-password\?token=/)).raw, "reset-password");
     await page.goto(link);
     const newPassword = "another quite long passphrase";
@@ -466,7 +481,7 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByLabel("Repeat the new password").fill(newPassword);
     await page.getByRole("button", { name: "Set new password" }).click();
     await page.getByText("Your password is changed.").waitFor();
-    await saveScreenshot(page, shots, "02-new-password-set");
+    await shoot(page, shots, "02-new-password-set");
 
     // The old password no longer works; the new one does.
     await signIn(page, email);
@@ -481,14 +496,14 @@ describe("portal in Chromium (SQLite)", () => {
     const end = page.getByRole("button", { name: /^End session from/ });
     await end.waitFor();
     assert.equal(await end.count(), 1);
-    await saveScreenshot(page, shots, "03-two-sessions");
+    await shoot(page, shots, "03-two-sessions");
     await end.click();
     await end.waitFor({ state: "detached" });
     await page.getByText("This device").waitFor();
     await second.page.goto(`${fx.baseUrl}/calls`);
     await second.page.getByRole("heading", { name: "Sign in" }).waitFor();
     assert.match(second.page.url(), /\/login\?next=%2Fcalls$/);
-    await saveScreenshot(second.page, shots, "04-ended-session-sign-in-phone-width");
+    await shoot(second.page, shots, "04-ended-session-sign-in-phone-width");
     await first.context.close();
     await second.context.close();
   });
@@ -547,7 +562,7 @@ describe("portal in Chromium (SQLite)", () => {
     ]);
     assert.equal(await page.getByRole("button", { name: "Older calls" }).isDisabled(), true);
     await page.getByRole("cell", { name: "Busy" }).first().waitFor();
-    await saveScreenshot(page, shots, "last-page");
+    await shoot(page, shots, "last-page");
     await page.getByRole("button", { name: "Newer calls" }).click();
     await page.getByRole("cell", { name: "+442079460029" }).waitFor();
     assert.deepEqual(await destinations(), firstPage);
