@@ -20,6 +20,8 @@ export const COMPLAINT_RIGHT =
 export interface ManifestDataset {
   name: DatasetName;
   title: string;
+  /** Why Zaqros holds the dataset, in one sentence. */
+  purpose: string;
   /** `included`, or `none held` when no table of the dataset exists or holds a row of the customer. */
   status: "included" | "none held";
   rows: number;
@@ -86,6 +88,7 @@ export async function buildAccessArchive(input: {
     const entry: ManifestDataset = {
       name,
       title: declared.title,
+      purpose: declared.purpose,
       status: "none held",
       rows: 0,
       files: [],

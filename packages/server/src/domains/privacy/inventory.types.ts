@@ -100,6 +100,8 @@ export type DatasetName =
 /** What the manifest says about a dataset beyond its columns' own declarations. */
 export interface DatasetDeclaration {
   title: string;
+  /** Why Zaqros holds the dataset, in one sentence (privacy policy §3); the columns say it in detail. */
+  purpose: string;
   /** Who receives the data besides Zaqros (privacy policy §5). */
   recipients: readonly string[];
   /** Where the data comes from (GDPR Art. 15(1)(g)). */

@@ -53,6 +53,7 @@ forEachDialectWithServices(
         "every dataset is listed, in order",
       );
       for (const dataset of manifest.datasets) {
+        assert.ok(dataset.purpose.length > 10, `${dataset.name} says why it is held`);
         assert.ok(dataset.recipients.length > 0, `${dataset.name} names its recipients`);
         assert.ok(dataset.source.length > 0, `${dataset.name} names its source`);
         if (dataset.name === "support") {
