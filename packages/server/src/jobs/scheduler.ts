@@ -34,18 +34,29 @@ export class JobScheduler {
     await Promise.all(this.running.values());
   }
 
+  private reportFailure(name: string, error: unknown) {
+    try {
+      this.logger.error({ err: error, job: name }, "job failed");
+    } catch {
+      // A log line that cannot be written must not stop the job from running again.
+    }
+  }
+
   private schedule(job: ScheduledJob, delayMs: number) {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.running.has(job.name)) return this.schedule(job, job.everyMs);
-      const run = job
-        .run()
-        .catch((error: unknown) => this.logger.error({ err: error, job: job.name }, "job failed"))
-        .then(() => {
+      const run = (async () => {
+        try {
+          await job.run();
+        } catch (error) {
+          this.reportFailure(job.name, error);
+        } finally {
           this.running.delete(job.name);
           this.schedule(job, job.everyMs);
-        });
+        }
+      })();
       this.running.set(job.name, run);
     }, delayMs);
     timer.unref();
