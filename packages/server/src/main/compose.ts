@@ -327,6 +327,13 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
         firstAfterMs: 60 * 1000,
         run: () => runRetentionJob({ ...services, logger }, { dryRun: false }),
       },
+      // Erasures whose cooling-off ended, archives left building (e.g. by a restart), expired downloads.
+      {
+        name: "privacy-requests",
+        everyMs: 10 * 60 * 1000,
+        firstAfterMs: 30 * 1000,
+        run: () => services.privacy.runDue(),
+      },
       { name: "legal-refresh", everyMs: 60 * 60 * 1000, firstAfterMs: 60 * 60 * 1000, run: () => services.legal.refresh() },
     ],
     logger,
