@@ -321,6 +321,8 @@ export interface ConnectionLogTable {
   user_agent: string | null;
   country: string | null;
   city: string | null;
+  /** The API key used, for API use; null for sign-ins and other portal events. */
+  api_key_id: string | null;
   created_at: string;
 }
 

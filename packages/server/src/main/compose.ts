@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { RtpRelay } from "@zaqros/media";
 import type { FastifyInstance } from "fastify";
@@ -19,6 +20,8 @@ import { DevicesRepository } from "../domains/devices/devices.repository.ts";
 import { DevicesService } from "../domains/devices/devices.service.ts";
 import { IdentityRepository } from "../domains/identity/identity.repository.ts";
 import { IdentityService, type SessionPolicy } from "../domains/identity/identity.service.ts";
+import { type GeoLookup, IpLocator } from "../domains/identity/ip-location.ts";
+import { SecretBox } from "../domains/identity/secret-box.ts";
 import { UsageAnalyticsRepository } from "../domains/analytics/usage-analytics.repository.ts";
 import { UsageAnalyticsService } from "../domains/analytics/usage-analytics.service.ts";
 import { LegalRepository } from "../domains/legal/legal.repository.ts";
@@ -75,6 +78,10 @@ export interface Services {
   privacy: PrivacyService;
 }
 
+/** One per process: its database files load on first use and are shared by every composition. */
+const bundledIpLocator = new IpLocator();
+const PROCESS_SECRET = randomBytes(32).toString("base64url");
+
 export interface ServiceOptions {
   /** Retention and policy-change settings (privacy policy §7, §12); defaults as in config-keys.ts. */
   dataLifecycle?: DataLifecycleOptions;
@@ -90,6 +97,13 @@ export interface ServiceOptions {
   portalUrl?: string;
   /** Idle, absolute and re-authentication limits of portal sessions. */
   sessions?: Partial<SessionPolicy>;
+  /**
+   * The server secret, from which the key sealing TOTP secrets is derived. The platform and the CLI
+   * always pass theirs; left out (tests), a random one lives as long as this process.
+   */
+  secret?: string;
+  /** Places of addresses in the connection log; default DB-IP's city lite database from npm. */
+  geo?: GeoLookup;
   /** Cooling-off, archive lifetime and the size above which archives are built in the background. */
   privacy?: Partial<PrivacyPolicyOptions>;
 }
@@ -186,6 +200,8 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
       accounts,
       notify,
       legal: legal.currentVersions,
+      geo: options.geo ?? bundledIpLocator.lookup,
+      secretBox: new SecretBox(options.secret ?? PROCESS_SECRET, "totp-secret"),
       policy: options.sessions,
       now,
     }),
@@ -206,6 +222,7 @@ export async function openServices(
   return {
     services: composeServices(database.db, {
       sipDomain: config.sipDomain,
+      secret: loadOrCreateSecret(config.secret, config.dataDir),
       mailTransport: mailTransportFor(config, database.db),
       dataLifecycle: dataLifecycleOf(config),
       portalUrl: portalUrlOf(config),
@@ -257,11 +274,15 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
 
   const services = composeServices(database.db, {
     sipDomain: config.sipDomain,
+    secret,
     mailTransport: mailTransportFor(config, database.db),
     dataLifecycle: dataLifecycleOf(config),
     portalUrl: portalUrlOf(config),
     privacy: privacyOptionsOf(config),
   });
+
+  const sealed = await services.identity.sealPlainTotpSecrets();
+  if (sealed > 0) logger.info({ sealed }, "two-factor secrets of an older version sealed at rest");
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });

@@ -49,6 +49,14 @@ export class AccountsRepository {
       .execute();
   }
 
+  async updateProfile(id: string, profile: { name: string; phone: string | null }, at: string) {
+    await this.db
+      .updateTable("accounts")
+      .set({ name: profile.name, phone: profile.phone, updated_at: at })
+      .where("id", "=", id)
+      .execute();
+  }
+
   async findById(id: string, tx: Executor = this.db): Promise<Account | undefined> {
     const row = await tx.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
     return row && toAccount(row);

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { Executor } from "../../db/write-transaction.ts";
 import { DomainError } from "../domain-error.ts";
 import type { AccountErrorCode } from "./accounts.errors.ts";
 import type { AccountsRepository } from "./accounts.repository.ts";
-import type { Account, NewAccount } from "./accounts.types.ts";
+import type { Account, NewAccount, ProfileChanges } from "./accounts.types.ts";
 
 export interface AccountsServiceDeps {
   repository: AccountsRepository;
@@ -28,10 +29,9 @@ export class AccountsService {
     this.newId = deps.newId ?? randomUUID;
   }
 
-  async create(input: NewAccount): Promise<Account> {
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > 200)
-      throw fail("ACCOUNT.INVALID_NAME", "Name must be 1 to 200 characters.");
+  /** Creates an account, inside `tx` when given so it commits with what the caller writes beside it. */
+  async create(input: NewAccount, tx?: Executor): Promise<Account> {
+    const name = checkName(input.name);
     const email = normaliseEmail(input.email);
     const country = (input.country ?? "US").toUpperCase();
     if (!isSupportedCountry(country))
@@ -39,7 +39,7 @@ export class AccountsService {
     const currency = (input.currency ?? "USD").toUpperCase();
     if (!CURRENCIES.has(currency)) throw fail("ACCOUNT.INVALID_CURRENCY", `Unknown currency ${currency}.`);
     const phone = input.phone ? toE164(input.phone, country) : null;
-    if (await this.repository.findByEmail(email)) {
+    if (await this.repository.findByEmail(email, tx)) {
       throw fail("ACCOUNT.EMAIL_TAKEN", "Another account already uses that email address.");
     }
     const at = this.now().toISOString();
@@ -55,8 +55,27 @@ export class AccountsService {
       createdAt: at,
       updatedAt: at,
     };
-    await this.repository.insert(account);
+    await this.repository.insert(account, tx);
     return account;
+  }
+
+  /**
+   * Corrects the name or phone number the customer gave (GDPR Art. 16). A phone is read in the
+   * account's country unless it starts with +, and stored in E.164; null removes it. The email
+   * address changes only through the identity domain, which proves the new address first.
+   */
+  async correctProfile(id: string, changes: ProfileChanges): Promise<Account> {
+    const account = await this.get(id);
+    const name = changes.name === undefined ? account.name : checkName(changes.name);
+    const phone =
+      changes.phone === undefined
+        ? account.phone
+        : changes.phone === null || changes.phone.trim() === ""
+          ? null
+          : toE164(changes.phone, account.country);
+    const at = this.now().toISOString();
+    await this.repository.updateProfile(id, { name, phone }, at);
+    return { ...account, name, phone, updatedAt: at };
   }
 
   /** Sets the default caller ID; the numbers domain checks the number is the account's own. */
@@ -81,6 +100,14 @@ export class AccountsService {
       after = page[page.length - 1]?.id ?? null;
     }
   }
+}
+
+function checkName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > 200) {
+    throw fail("ACCOUNT.INVALID_NAME", "Name must be 1 to 200 characters.");
+  }
+  return name;
 }
 
 export function normaliseEmail(raw: string): string {

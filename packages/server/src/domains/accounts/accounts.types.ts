@@ -17,6 +17,13 @@ export interface Account {
   updatedAt: string;
 }
 
+/** What a customer may correct themselves; a property left out stays as it is. */
+export interface ProfileChanges {
+  name?: string | undefined;
+  /** Any form the account country's numbering plan allows, or +E.164; null removes the number. */
+  phone?: string | null | undefined;
+}
+
 export interface NewAccount {
   name: string;
   email: string;

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database, IdentityTokensTable, SessionsTable } from "../../db/schema.ts";
+import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
 import type { ActivityEntry, SessionInfo } from "./identity.types.ts";
 
 function toSession(row: Selectable<SessionsTable>): SessionInfo {
@@ -18,6 +19,11 @@ function toSession(row: Selectable<SessionsTable>): SessionInfo {
 /** Credentials, tokens, sessions, throttling and the connection log of portal identities. */
 export class IdentityRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** Runs `work` in one write transaction; pass its `tx` to every call that must commit with it. */
+  transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    return writeTransaction(this.db, work);
+  }
 
   async findCredentials(email: string) {
     return this.db
@@ -43,8 +49,8 @@ export class IdentityRepository {
       .executeTakeFirst();
   }
 
-  async setPasswordHash(accountId: string, hash: string, at: string) {
-    await this.db
+  async setPasswordHash(accountId: string, hash: string, at: string, tx: Executor = this.db) {
+    await tx
       .updateTable("accounts")
       .set({ password_hash: hash, updated_at: at })
       .where("id", "=", accountId)
@@ -94,8 +100,8 @@ export class IdentityRepository {
       .execute();
   }
 
-  async insertConsent(row: Insertable<Database["consents"]>) {
-    await this.db.insertInto("consents").values(row).execute();
+  async insertConsent(row: Insertable<Database["consents"]>, tx: Executor = this.db) {
+    await tx.insertInto("consents").values(row).execute();
   }
 
   async listConsents(accountId: string) {
@@ -107,8 +113,8 @@ export class IdentityRepository {
       .execute();
   }
 
-  async insertToken(row: Selectable<IdentityTokensTable>) {
-    await this.db.insertInto("identity_tokens").values(row).execute();
+  async insertToken(row: Selectable<IdentityTokensTable>, tx: Executor = this.db) {
+    await tx.insertInto("identity_tokens").values(row).execute();
   }
 
   /** Marks a live token used and returns its account; undefined when unknown, used, expired or of another purpose. */
@@ -232,6 +238,43 @@ export class IdentityRepository {
     await this.db.insertInto("connection_log").values(row).execute();
   }
 
+  /** When this key was last logged from this address since `since`; undefined when not. */
+  async latestApiUse(accountId: string, apiKeyId: string, ipAddress: string | null, since: string) {
+    const row = await this.db
+      .selectFrom("connection_log")
+      .select("created_at")
+      .where("account_id", "=", accountId)
+      .where("api_key_id", "=", apiKeyId)
+      .where("created_at", ">", since)
+      .where((eb) => (ipAddress === null ? eb("ip_address", "is", null) : eb("ip_address", "=", ipAddress)))
+      .orderBy("created_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row?.created_at;
+  }
+
+  async listTotpSecrets(): Promise<Array<{ id: string; totp_secret: string }>> {
+    const rows = await this.db
+      .selectFrom("accounts")
+      .select(["id", "totp_secret"])
+      .where("totp_secret", "is not", null)
+      .execute();
+    return rows.flatMap((row) =>
+      row.totp_secret === null ? [] : [{ id: row.id, totp_secret: row.totp_secret }],
+    );
+  }
+
+  /** Replaces a TOTP secret only if it is still `expected` (a concurrent change wins); returns whether it did. */
+  async replaceTotpSecret(accountId: string, expected: string, replacement: string, at: string) {
+    const result = await this.db
+      .updateTable("accounts")
+      .set({ totp_secret: replacement, updated_at: at })
+      .where("id", "=", accountId)
+      .where("totp_secret", "=", expected)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async listActivity(accountId: string, limit: number): Promise<ActivityEntry[]> {
     const rows = await this.db
       .selectFrom("connection_log")
@@ -246,6 +289,7 @@ export class IdentityRepository {
       userAgent: row.user_agent,
       country: row.country,
       city: row.city,
+      apiKeyId: row.api_key_id,
       at: row.created_at,
     }));
   }

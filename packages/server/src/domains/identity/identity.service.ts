@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
+import type { Executor } from "../../db/write-transaction.ts";
 import type { AccountsService } from "../accounts/accounts.service.ts";
 import { normaliseEmail } from "../accounts/accounts.service.ts";
 import { DomainError } from "../domain-error.ts";
@@ -16,9 +17,11 @@ import type {
   SignUpInput,
   TwoFactorSetup,
 } from "./identity.types.ts";
+import { type GeoLookup, UNKNOWN_PLACE } from "./ip-location.ts";
 import { FORGET_AFTER_SECONDS, FREE_FAILURES, lockSeconds } from "./login-throttle.ts";
 import { passwordHasher } from "./password-hasher.ts";
 import { checkNewPassword } from "./password-policy.ts";
+import { SecretBox } from "./secret-box.ts";
 import { csrfTokenFor, newSecretToken, tokenHash } from "./secret-token.ts";
 
 export interface SessionPolicy {
@@ -40,8 +43,16 @@ const VERIFY_EMAIL_SECONDS = 48 * 60 * 60;
 const PASSWORD_RESET_SECONDS = 30 * 60;
 const RECOVERY_CODE_COUNT = 10;
 
-/** Places of addresses; none is bundled yet, so sign-ins record the place as unknown. */
-export type GeoLookup = (ipAddress: string) => { country: string | null; city: string | null };
+/** API use is written to the connection log at most once an hour per key and address. */
+const API_USE_EVERY_MS = 60 * 60 * 1000;
+/** Key-and-address pairs remembered between database checks; beyond this the oldest are forgotten. */
+const API_USE_MEMORY = 10_000;
+
+/** One authenticated API request, as the HTTP edge saw it. */
+export interface ApiUse extends ClientInfo {
+  accountId: string;
+  apiKeyId: string;
+}
 
 export interface IdentityServiceDeps {
   repository: IdentityRepository;
@@ -49,7 +60,10 @@ export interface IdentityServiceDeps {
   notify: NotifyService;
   legal: LegalVersions;
   policy?: Partial<SessionPolicy>;
+  /** Places of addresses for the connection log; default: every place unknown. */
   geo?: GeoLookup;
+  /** Seals TOTP seeds at rest (a key derived from the server secret). */
+  secretBox: SecretBox;
   now?: () => Date;
 }
 
@@ -64,12 +78,16 @@ export class IdentityService {
   private readonly now: () => Date;
   private readonly policy: SessionPolicy;
   private readonly geo: GeoLookup;
+  private readonly secretBox: SecretBox;
+  /** When each key-and-address pair was last written to the connection log, by this node. */
+  private readonly apiUseWritten = new Map<string, number>();
 
   constructor(private readonly deps: IdentityServiceDeps) {
     this.repository = deps.repository;
     this.now = deps.now ?? (() => new Date());
     this.policy = { ...DEFAULT_SESSION_POLICY, ...deps.policy };
-    this.geo = deps.geo ?? (() => ({ country: null, city: null }));
+    this.geo = deps.geo ?? (async () => UNKNOWN_PLACE);
+    this.secretBox = deps.secretBox;
   }
 
   get legalVersions(): LegalVersions {
@@ -102,31 +120,27 @@ export class IdentityService {
       return;
     }
     const hash = await passwordHasher.hash(input.password);
-    const account = await this.deps.accounts.create({
-      name: input.name,
-      email,
-      phone: input.phone,
-      country: input.country,
+    // The account, its password, both consents and the verification link commit together or not
+    // at all: a failure half-way leaves no account without a password or without its consents.
+    const token = await this.repository.transaction(async (tx) => {
+      const account = await this.deps.accounts.create(
+        { name: input.name, email, phone: input.phone, country: input.country },
+        tx,
+      );
+      const at = this.now().toISOString();
+      await this.repository.setPasswordHash(account.id, hash, at, tx);
+      for (const [document, version] of [
+        ["terms", this.deps.legal.terms],
+        ["privacy", this.deps.legal.privacy],
+      ] as const) {
+        await this.repository.insertConsent(
+          { id: randomUUID(), account_id: account.id, document, version, accepted_at: at },
+          tx,
+        );
+      }
+      return this.issueToken(account.id, "verify-email", VERIFY_EMAIL_SECONDS, null, tx);
     });
-    const at = this.now().toISOString();
-    await this.repository.setPasswordHash(account.id, hash, at);
-    for (const [document, version] of [
-      ["terms", this.deps.legal.terms],
-      ["privacy", this.deps.legal.privacy],
-    ] as const) {
-      await this.repository.insertConsent({
-        id: randomUUID(),
-        account_id: account.id,
-        document,
-        version,
-        accepted_at: at,
-      });
-    }
-    await this.sendVerification(account.id, email);
-  }
-
-  private async sendVerification(accountId: string, email: string) {
-    const token = await this.issueToken(accountId, "verify-email", VERIFY_EMAIL_SECONDS);
+    // Mail goes once the account exists for good; a link to an account rolled back would be a lie.
     await this.deps.notify.sendEmailVerification(email, token);
   }
 
@@ -135,18 +149,22 @@ export class IdentityService {
     purpose: "verify-email" | "password-reset" | "change-email",
     seconds: number,
     newEmail: string | null = null,
+    tx?: Executor,
   ) {
     const token = newSecretToken();
     const at = this.now();
-    await this.repository.insertToken({
-      token_hash: tokenHash(token),
-      account_id: accountId,
-      purpose,
-      new_email: newEmail,
-      expires_at: plus(at, seconds),
-      used_at: null,
-      created_at: at.toISOString(),
-    });
+    await this.repository.insertToken(
+      {
+        token_hash: tokenHash(token),
+        account_id: accountId,
+        purpose,
+        new_email: newEmail,
+        expires_at: plus(at, seconds),
+        used_at: null,
+        created_at: at.toISOString(),
+      },
+      tx,
+    );
     return token;
   }
 
@@ -198,7 +216,8 @@ export class IdentityService {
       if (!input.totp) {
         throw fail("IDENTITY.TWO_FACTOR_REQUIRED", "Enter the code from your authenticator app.");
       }
-      if (!(await this.checkSecondFactor(account.id, account.totp_secret, input.totp))) {
+      const secret = this.openTotpSecret(account.id, account.totp_secret);
+      if (!(await this.checkSecondFactor(account.id, secret, input.totp))) {
         await this.recordFailure(keys, now);
         await this.log(account.id, "two-factor-failed", input);
         throw fail("IDENTITY.INVALID_TWO_FACTOR_CODE", "That code is wrong or already used.");
@@ -346,7 +365,12 @@ export class IdentityService {
       throw fail("IDENTITY.TWO_FACTOR_ALREADY_ENABLED", "Two-factor sign-in is already on.");
     }
     const secret = new Secret({ size: 20 }).base32;
-    await this.repository.setTotp(session.accountId, secret, null, this.now().toISOString());
+    await this.repository.setTotp(
+      session.accountId,
+      this.secretBox.seal(secret, session.accountId),
+      null,
+      this.now().toISOString(),
+    );
     const totp = totpFor(secret, account.email);
     return { secret, uri: totp.toString() };
   }
@@ -359,7 +383,8 @@ export class IdentityService {
     if (account.totp_enabled_at) {
       throw fail("IDENTITY.TWO_FACTOR_ALREADY_ENABLED", "Two-factor sign-in is already on.");
     }
-    if (!(await this.useTotpCode(session.accountId, account.totp_secret, code.replace(/\s/g, "")))) {
+    const secret = this.openTotpSecret(session.accountId, account.totp_secret);
+    if (!(await this.useTotpCode(session.accountId, secret, code.replace(/\s/g, "")))) {
       throw fail("IDENTITY.INVALID_TWO_FACTOR_CODE", "That code is wrong.");
     }
     const at = this.now().toISOString();
@@ -433,8 +458,66 @@ export class IdentityService {
     return this.repository.listActivity(accountId, limit);
   }
 
-  private async log(accountId: string, event: string, client: ClientInfo) {
-    const place = client.ipAddress ? this.geo(client.ipAddress) : { country: null, city: null };
+  /**
+   * Writes an API request to the connection log (address, user agent, place, key), at most once an
+   * hour for each key and address: the customer sees where each key is used from without the log
+   * growing with every request. Returns whether it wrote. Checked in memory first, then in the
+   * database, so several nodes sharing one database also write about once an hour.
+   */
+  async recordApiUse(use: ApiUse): Promise<boolean> {
+    const pair = `${use.apiKeyId} ${use.ipAddress ?? ""}`;
+    const now = this.now().getTime();
+    const written = this.apiUseWritten.get(pair);
+    if (written !== undefined && now - written < API_USE_EVERY_MS) return false;
+    // Claimed before the first await, so concurrent requests of one key write once.
+    this.apiUseWritten.delete(pair);
+    this.apiUseWritten.set(pair, now);
+    if (this.apiUseWritten.size > API_USE_MEMORY) {
+      const oldest = this.apiUseWritten.keys().next().value;
+      if (oldest !== undefined) this.apiUseWritten.delete(oldest);
+    }
+    const since = new Date(now - API_USE_EVERY_MS).toISOString();
+    const latest = await this.repository.latestApiUse(use.accountId, use.apiKeyId, use.ipAddress, since);
+    if (latest) {
+      this.apiUseWritten.set(pair, Date.parse(latest));
+      return false;
+    }
+    await this.log(use.accountId, "api-use", use, use.apiKeyId);
+    return true;
+  }
+
+  /**
+   * Seals TOTP seeds stored in plain text before seeds were sealed; returns how many. Start-up runs
+   * it, so a database from an older version holds no readable seed after its first start.
+   */
+  async sealPlainTotpSecrets(): Promise<number> {
+    let sealed = 0;
+    for (const row of await this.repository.listTotpSecrets()) {
+      if (SecretBox.isSealed(row.totp_secret)) continue;
+      const at = this.now().toISOString();
+      if (
+        await this.repository.replaceTotpSecret(
+          row.id,
+          row.totp_secret,
+          this.secretBox.seal(row.totp_secret, row.id),
+          at,
+        )
+      ) {
+        sealed++;
+      }
+    }
+    return sealed;
+  }
+
+  /** The seed of a stored TOTP secret; one left plain from before sealing still works (and start-up seals it). */
+  private openTotpSecret(accountId: string, stored: string): string {
+    return SecretBox.isSealed(stored) ? this.secretBox.open(stored, accountId) : stored;
+  }
+
+  private async log(accountId: string, event: string, client: ClientInfo, apiKeyId: string | null = null) {
+    const place = client.ipAddress
+      ? await this.geo(client.ipAddress).catch(() => UNKNOWN_PLACE)
+      : UNKNOWN_PLACE;
     await this.repository.logActivity({
       id: randomUUID(),
       account_id: accountId,
@@ -443,6 +526,7 @@ export class IdentityService {
       user_agent: client.userAgent?.slice(0, 512) ?? null,
       country: place.country,
       city: place.city,
+      api_key_id: apiKeyId,
       created_at: this.now().toISOString(),
     });
   }

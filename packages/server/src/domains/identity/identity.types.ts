@@ -47,6 +47,8 @@ export interface ActivityEntry {
   userAgent: string | null;
   country: string | null;
   city: string | null;
+  /** The API key used, for `api-use` entries. */
+  apiKeyId: string | null;
   at: string;
 }
 

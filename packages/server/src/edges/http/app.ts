@@ -3,6 +3,7 @@ import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../../logging/logger.ts";
+import { logApiUse } from "./api-use-log.ts";
 import { closeWithApp, type HttpsOptions, redirectPlainHttp } from "./https.ts";
 import { problemErrorHandler, sendProblem } from "./problem.ts";
 import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
@@ -66,6 +67,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     closeWithApp(app, deps.https.servers);
     app.addHook("onRequest", redirectPlainHttp(deps.https));
   }
+  // Where each API key is used from, for the customer's Security page (see IdentityService.recordApiUse).
+  if (deps.auth) app.addHook("onResponse", logApiUse(deps.auth.identity));
 
   const requests = new Counter({
     name: "zaqros_http_requests_total",

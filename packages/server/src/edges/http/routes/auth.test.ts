@@ -353,28 +353,50 @@ forEachDialectWithServices(
       await logIn(moved, "a brand new passphrase");
     });
 
-    test("when a customer signs in, then Security shows where from, and the place is unknown without an IP database", async () => {
+    test("when a customer signs in, then Security shows from where, with the place when the address has one", async () => {
       const email = address("activity");
       await signUp(email);
-      const signed = await app.inject({
-        method: "POST",
-        url: "/api/v1/auth/login",
-        payload: { email, password: PASSWORD },
-        headers: { "user-agent": "Firefox/140.0" },
-        remoteAddress: "198.51.100.7",
-      });
+      const login = (remoteAddress: string) =>
+        app.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          payload: { email, password: PASSWORD },
+          headers: { "user-agent": "Firefox/140.0" },
+          remoteAddress,
+        });
+      await login("198.51.100.7");
+      context().clock.advance(60);
+      const signed = await login("193.0.6.139");
       const cookie = String(signed.headers["set-cookie"]).split(";")[0] as string;
-      const activity = (await get("/security/activity", { cookie, csrf: "" })).json().activity;
-      assert.deepEqual(activity, [
+      const answer = (await get("/security/activity", { cookie, csrf: "" })).json();
+      const at = (seconds: number) =>
+        new Date(context().clock.now().getTime() - seconds * 1000).toISOString();
+      assert.equal(answer.activity[0].city.startsWith("Amsterdam"), true, answer.activity[0].city);
+      assert.deepEqual(answer.activity, [
+        {
+          event: "sign-in",
+          ipAddress: "193.0.6.139",
+          userAgent: "Firefox/140.0",
+          country: "NL",
+          city: answer.activity[0].city,
+          apiKeyId: null,
+          at: at(0),
+        },
         {
           event: "sign-in",
           ipAddress: "198.51.100.7",
           userAgent: "Firefox/140.0",
           country: null,
           city: null,
-          at: context().clock.now().toISOString(),
+          apiKeyId: null,
+          at: at(60),
         },
       ]);
+      assert.deepEqual(answer.placesBy, {
+        name: "IP Geolocation by DB-IP",
+        url: "https://db-ip.com",
+        license: "CC BY 4.0",
+      });
       assert.equal((await get("/security/activity")).statusCode, 401);
     });
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { AccountsService } from "../../../domains/accounts/accounts.service.ts";
 import { DomainError } from "../../../domains/domain-error.ts";
 import type { IdentityService } from "../../../domains/identity/identity.service.ts";
+import { PLACE_ATTRIBUTION } from "../../../domains/identity/ip-location.ts";
 import { isSameOrigin } from "../csrf.ts";
 import { sendProblem } from "../problem.ts";
 import { requireSession, SESSION_COOKIE, SESSION_COOKIE_OPTIONS } from "../session.ts";
@@ -173,6 +174,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { i
 
     signedIn.get("/security/activity", { schema: S.activity }, async (request) => ({
       activity: await identity.listActivity(sessionOf(request).accountId),
+      placesBy: PLACE_ATTRIBUTION,
     }));
   });
 };
