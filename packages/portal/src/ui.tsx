@@ -1,12 +1,16 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
 
+/** False until the first page has shown: a fresh load leaves focus at the top, where the skip link is. */
+let navigated = false;
+
 /** The page's title as its one h1; moves focus there on navigation so screen readers announce it. */
 export function PageTitle({ children, lead }: { children: ReactNode; lead?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     const text = heading.current?.textContent;
     if (text) document.title = `${text} · Zaqros`;
-    heading.current?.focus({ preventScroll: true });
+    if (navigated) heading.current?.focus({ preventScroll: true });
+    navigated = true;
   }, []);
   return (
     <header className="page-title">

@@ -579,4 +579,69 @@ describe("portal in Chromium (SQLite)", () => {
     );
     await context.close();
   });
+
+  test("when a customer uses only the keyboard, then they sign in, skip to the content and reach every page from the menu", async () => {
+    const email = `keys-${randomBytes(3).toString("hex")}@example.com`;
+    const { context, page } = await newPage(browser);
+    await signUpInPortal(page, "Key Board", email);
+    await page.goto(`${fx.baseUrl}/login`);
+    await page.getByLabel("Email").focus();
+    await page.keyboard.type(email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+
+    // A new page puts the focus on its heading, past the navigation; from the top of the page the
+    // first Tab reaches the skip link.
+    const focused = () => page.evaluate<string>("document.activeElement?.textContent ?? ''");
+    assert.equal(await focused(), "Dashboard");
+    await page.goto(`${fx.baseUrl}/`);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "Skip to content");
+    await page.keyboard.press("Enter");
+    assert.match(page.url(), /#main$/);
+
+    // Every menu entry is reachable with Tab and opens its page with Enter.
+    for (const name of ["Calls", "Phones", "Numbers", "Rates", "Profile", "Security", "API keys"]) {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).focus();
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { level: 1, name }).waitFor();
+      assert.equal(await focused(), name, `focus moves to the heading of ${name}`);
+    }
+    await context.close();
+  });
+
+  test("when a customer corrects name and phone on Profile, then the header and the account show the new ones", async () => {
+    const shots = "profile correction";
+    const email = `profile-${randomBytes(3).toString("hex")}@example.com`;
+    const { context, page } = await newPage(browser);
+    await signUpInPortal(page, "Ada Byron", email);
+    await signIn(page, email);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
+    assert.equal(await page.getByLabel("Full name").inputValue(), "Ada Byron");
+    await page.getByLabel("Full name").fill("Ada King");
+    await page.getByLabel("Mobile phone").fill("+1 (415) 555-0123");
+    await page.getByRole("button", { name: "Save details" }).click();
+    await page.getByText("Your details are saved.").or(page.getByRole("alert")).waitFor();
+    assert.equal(
+      await page.getByRole("alert").count(),
+      0,
+      (await page.getByRole("alert").allTextContents()).join(" "),
+    );
+    await page.locator(".who", { hasText: "Ada King" }).waitFor();
+    const account = await (await page.request.get(`${fx.baseUrl}/api/v1/account`)).json();
+    assert.equal(account.name, "Ada King");
+    assert.equal(account.phone, "+14155550123");
+    await page.getByLabel("Mobile phone").fill("call me maybe");
+    await page.getByRole("button", { name: "Save details" }).click();
+    await page.getByRole("alert").waitFor();
+    await shoot(page, shots, "profile");
+    assert.equal(
+      (await (await page.request.get(`${fx.baseUrl}/api/v1/account`)).json()).phone,
+      "+14155550123",
+    );
+    await context.close();
+  });
 });
