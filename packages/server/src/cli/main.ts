@@ -10,6 +10,7 @@ import { registerLegalCommands } from "./legal-commands.ts";
 import { registerMailCommands } from "./mail-commands.ts";
 import { registerOperatorCommands } from "./operator-commands.ts";
 import { emit } from "./output.ts";
+import { registerPrivacyCommands } from "./privacy-commands.ts";
 import { registerRetentionCommands } from "./retention-commands.ts";
 import { startCommand } from "./start.ts";
 
@@ -76,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   registerOperatorCommands(program, config);
   registerBillingCommands(program, config);
   registerMailCommands(program, config);
+  registerPrivacyCommands(program, config);
   registerRetentionCommands(program, config);
   registerLegalCommands(program, config);
   registerAnalyticsCommands(program, config);
