@@ -555,7 +555,9 @@ export const INVENTORY: Inventory = {
       user_agent: connectionLog("Letting the customer recognise their own browsers."),
       country: connectionLog("Approximate place of the address, for the customer's security page."),
       city: connectionLog("Approximate place of the address, for the customer's security page."),
-      api_key_id: connectionLog("Which of the customer's API keys was used, so each shows where it is used from."),
+      api_key_id: connectionLog(
+        "Which of the customer's API keys was used, so each shows where it is used from.",
+      ),
       created_at: connectionLog("When it happened; retention runs from here."),
     },
   },

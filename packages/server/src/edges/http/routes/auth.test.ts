@@ -343,6 +343,14 @@ forEachDialectWithServices(
       assert.equal((await post("/login", { email, password: PASSWORD })).statusCode, 401);
 
       const moved = address("moved");
+      clock.advance(11 * 60);
+      const staleEmail = await post("/email", { email: moved }, here);
+      assert.equal(staleEmail.statusCode, 403, "an email change needs a recent password too");
+      assert.equal(staleEmail.json().code, "IDENTITY.REAUTHENTICATION_REQUIRED");
+      assert.equal(
+        (await post("/reauthenticate", { password: "a brand new passphrase" }, here)).statusCode,
+        204,
+      );
       assert.equal((await post("/email", { email: moved }, here)).statusCode, 202);
       const link = tokenFrom(await smtp.waitFor(moved, /confirm-email\?token=/));
       assert.equal((await get("/me", here)).json().email, email, "nothing changes before the link is used");
