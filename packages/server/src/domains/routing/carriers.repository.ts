@@ -1,8 +1,33 @@
 import type { Kysely, Selectable } from "kysely";
+import { queryTemplate } from "../../db/query-template.ts";
 import type { CarrierRoutesTable, CarriersTable, Database } from "../../db/schema.ts";
 import type { Carrier, CarrierRate } from "./routing.types.ts";
 
 const INSERT_BATCH = 500;
+
+/** Every call is routed: the query for a number of so many digits is built once (queryTemplate). */
+const routesMatchingTemplates = new Map<number, ReturnType<typeof buildRoutesMatching>>();
+
+function buildRoutesMatching(count: number) {
+  return queryTemplate(count, (db, ...prefixes: string[]) =>
+    db
+      .selectFrom("carrier_routes")
+      .innerJoin("carriers", "carriers.id", "carrier_routes.carrier_id")
+      .selectAll("carrier_routes")
+      .where("carrier_routes.prefix", "in", prefixes)
+      .where("carriers.enabled", "=", 1)
+      .where("carriers.reachable", "=", 1),
+  );
+}
+
+function routesMatchingQuery(count: number) {
+  let template = routesMatchingTemplates.get(count);
+  if (!template) {
+    template = buildRoutesMatching(count);
+    routesMatchingTemplates.set(count, template);
+  }
+  return template;
+}
 
 function toCarrier(row: Selectable<CarriersTable>, addresses: string[]): Carrier {
   return {
@@ -155,14 +180,7 @@ export class CarriersRepository {
     prefixes: readonly string[],
   ): Promise<Array<{ carrierId: string; rate: CarrierRate }>> {
     if (prefixes.length === 0) return [];
-    const rows = await this.db
-      .selectFrom("carrier_routes")
-      .innerJoin("carriers", "carriers.id", "carrier_routes.carrier_id")
-      .selectAll("carrier_routes")
-      .where("carrier_routes.prefix", "in", prefixes)
-      .where("carriers.enabled", "=", 1)
-      .where("carriers.reachable", "=", 1)
-      .execute();
+    const rows = await routesMatchingQuery(prefixes.length)(this.db, ...prefixes);
     return rows.map((row) => ({ carrierId: row.carrier_id, rate: toRate(row) }));
   }
 }
