@@ -64,6 +64,9 @@ export function planRetention(inventory: Inventory): RetentionPlan {
       else expiries.push(step);
     }
   }
+  // Tables are declared parents first (devices before registrations, requests before their
+  // events), so expiries run in reverse: a row referred to by another goes after it.
+  expiries.reverse();
   // An account row goes after every row that refers to it.
   closedRows.sort((a, b) => Number(a.table === ACCOUNTS_TABLE) - Number(b.table === ACCOUNTS_TABLE));
   return { steps: [...expiries, ...clears, ...closedRows], notEnforced };

@@ -239,6 +239,14 @@ test("when the shipped inventory is planned, then every table's retention rule i
   assert.deepEqual(planRetention(INVENTORY).notEnforced, []);
 });
 
+test("when expired rows are deleted, then rows referring to others go first (request events before their requests)", () => {
+  const tables = planRetention(INVENTORY)
+    .steps.filter((s) => s.kind === "delete-expired")
+    .map((s) => s.table);
+  const events = tables.indexOf("privacy_request_events");
+  assert.ok(events >= 0 && events < tables.indexOf("privacy_requests"), tables.join(" "));
+});
+
 test("when the billing window is 13 months, then it starts on the same day 13 calendar months back", () => {
   assert.equal(
     periodStart({ window: "billing" }, new Date(NOW), 13).toISOString(),
