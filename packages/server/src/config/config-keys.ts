@@ -105,6 +105,15 @@ const httpsPort = z
   })
   .optional();
 
+/** A decimal amount such as 10 or 10.50, read as micro-units without floating point. */
+const decimalAmount = z
+  .string()
+  .regex(/^\d{1,9}(\.\d{1,6})?$/, "must be a decimal amount such as 5 or 10.50")
+  .transform((text) => {
+    const [whole = "0", fraction = ""] = text.split(".");
+    return Number(whole) * 1_000_000 + Number(fraction.padEnd(6, "0"));
+  });
+
 const positiveMs = z.coerce.number({ message: "must be a number" }).int().min(0).max(3_600_000);
 
 export const CONFIG_KEYS = {
@@ -241,6 +250,53 @@ export const CONFIG_KEYS = {
     z.string().min(3, "must be an address such as Zaqros <noreply@example.com>"),
     "Zaqros <noreply@zaqros.local>",
     "Sender address of mail Zaqros sends.",
+  ),
+  paypalApiUrl: key(
+    "ZAQROS_PAYPAL_API_URL",
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, "must be a base URL such as https://api-m.paypal.com")
+      .optional(),
+    undefined,
+    "PayPal REST API base URL: https://api-m.paypal.com (live), https://api-m.sandbox.paypal.com, or `zaqros dev paypal-sandbox`; unset means payments are not configured.",
+  ),
+  paypalClientId: key(
+    "ZAQROS_PAYPAL_CLIENT_ID",
+    z.string().min(1).max(200).optional(),
+    undefined,
+    "Client id of the PayPal REST app; unset means payments are not configured.",
+  ),
+  paypalClientSecret: key(
+    "ZAQROS_PAYPAL_CLIENT_SECRET",
+    z.string().min(1).max(200).optional(),
+    undefined,
+    "Secret of the PayPal REST app; unset means payments are not configured.",
+    true,
+  ),
+  paypalWebhookId: key(
+    "ZAQROS_PAYPAL_WEBHOOK_ID",
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9-]{1,50}$/,
+        "must be the id PayPal gave the webhook, such as 8PT597110X687430LKGECATA",
+      )
+      .optional(),
+    undefined,
+    "Id of the PayPal webhook that posts to <public URL>/webhooks/paypal, used to verify each notification; unset means payments are not configured.",
+  ),
+  topUpMinimum: key("ZAQROS_TOPUP_MIN", decimalAmount, "5.00", "Smallest top-up, in the account's currency."),
+  topUpMaximum: key(
+    "ZAQROS_TOPUP_MAX",
+    decimalAmount,
+    "500.00",
+    "Largest single top-up, in the account's currency.",
+  ),
+  topUpDailyLimit: key(
+    "ZAQROS_TOPUP_DAILY_LIMIT",
+    decimalAmount,
+    "1000.00",
+    "Most one account may top up in a UTC day, in the account's currency.",
   ),
   erasureCoolingOffDays: key(
     "ZAQROS_ERASURE_COOLING_OFF_DAYS",

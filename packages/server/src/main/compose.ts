@@ -12,6 +12,8 @@ import { migrateToLatest } from "../db/migrator.ts";
 import type { Database } from "../db/schema.ts";
 import { AccountsRepository } from "../domains/accounts/accounts.repository.ts";
 import { AccountsService } from "../domains/accounts/accounts.service.ts";
+import { UsageAnalyticsRepository } from "../domains/analytics/usage-analytics.repository.ts";
+import { UsageAnalyticsService } from "../domains/analytics/usage-analytics.service.ts";
 import { ApiKeysRepository } from "../domains/apikeys/api-keys.repository.ts";
 import { ApiKeysService } from "../domains/apikeys/api-keys.service.ts";
 import { CdrRepository } from "../domains/cdr/cdr.repository.ts";
@@ -22,29 +24,29 @@ import { IdentityRepository } from "../domains/identity/identity.repository.ts";
 import { IdentityService, type SessionPolicy } from "../domains/identity/identity.service.ts";
 import { type GeoLookup, IpLocator } from "../domains/identity/ip-location.ts";
 import { SecretBox } from "../domains/identity/secret-box.ts";
-import { UsageAnalyticsRepository } from "../domains/analytics/usage-analytics.repository.ts";
-import { UsageAnalyticsService } from "../domains/analytics/usage-analytics.service.ts";
-import { LegalRepository } from "../domains/legal/legal.repository.ts";
-import { LegalService } from "../domains/legal/legal.service.ts";
-import { RetentionRepository } from "../domains/privacy/retention.repository.ts";
-import { RetentionService } from "../domains/privacy/retention.service.ts";
-import { runRetentionJob } from "../jobs/retention-job.ts";
-import { JobScheduler } from "../jobs/scheduler.ts";
 import { CallsInProgressRepository } from "../domains/ledger/calls-in-progress.repository.ts";
 import { CreditControlService } from "../domains/ledger/credit-control.service.ts";
 import { LedgerRepository } from "../domains/ledger/ledger.repository.ts";
 import { LedgerService } from "../domains/ledger/ledger.service.ts";
+import { LegalRepository } from "../domains/legal/legal.repository.ts";
+import { LegalService } from "../domains/legal/legal.service.ts";
 import { NotifyService } from "../domains/notify/notify.service.ts";
 import type { MailTransport } from "../domains/notify/notify.types.ts";
 import { OutboxRepository } from "../domains/notify/outbox.repository.ts";
 import { OutboxTransport } from "../domains/notify/outbox-transport.ts";
+import { SmtpTransport } from "../domains/notify/smtp-transport.ts";
+import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
+import { NumbersService } from "../domains/numbers/numbers.service.ts";
+import { PaymentsRepository } from "../domains/payments/payments.repository.ts";
+import { PaymentsService } from "../domains/payments/payments.service.ts";
+import type { PaymentGateway, TopUpLimits } from "../domains/payments/payments.types.ts";
+import { PayPalClient, type PayPalClientOptions } from "../domains/payments/paypal-client.ts";
 import { INVENTORY } from "../domains/privacy/inventory.ts";
 import { PrivacyRepository } from "../domains/privacy/privacy.repository.ts";
 import { PrivacyService } from "../domains/privacy/privacy.service.ts";
 import type { PrivacyPolicyOptions } from "../domains/privacy/privacy.types.ts";
-import { SmtpTransport } from "../domains/notify/smtp-transport.ts";
-import { NumbersRepository } from "../domains/numbers/numbers.repository.ts";
-import { NumbersService } from "../domains/numbers/numbers.service.ts";
+import { RetentionRepository } from "../domains/privacy/retention.repository.ts";
+import { RetentionService } from "../domains/privacy/retention.service.ts";
 import { RatingRepository } from "../domains/rating/rating.repository.ts";
 import { RatingService } from "../domains/rating/rating.service.ts";
 import { RegistrationsRepository } from "../domains/registrations/registrations.repository.ts";
@@ -57,6 +59,8 @@ import { DualServers, isLoopback } from "../edges/http/https.ts";
 import { sessionAuthenticator } from "../edges/http/session.ts";
 import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge } from "../edges/sip/sip-edge.ts";
+import { runRetentionJob } from "../jobs/retention-job.ts";
+import { JobScheduler } from "../jobs/scheduler.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 
 export interface Services {
@@ -75,6 +79,7 @@ export interface Services {
   cdrs: CdrService;
   notify: NotifyService;
   identity: IdentityService;
+  payments: PaymentsService;
   privacy: PrivacyService;
 }
 
@@ -97,6 +102,8 @@ export interface ServiceOptions {
   portalUrl?: string;
   /** Idle, absolute and re-authentication limits of portal sessions. */
   sessions?: Partial<SessionPolicy>;
+  /** PayPal top-ups; without PayPal credentials payments are not configured. */
+  payments?: PaymentsOptions;
   /**
    * The server secret, from which the key sealing TOTP secrets is derived. The platform and the CLI
    * always pass theirs; left out (tests), a random one lives as long as this process.
@@ -140,7 +147,10 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     transport: options.mailTransport ?? new OutboxTransport(outbox, now),
     outbox,
     portalUrl,
-    optionalMail: { allows: (accountId, purpose) => privacy?.allowsOptionalMail(accountId, purpose) ?? Promise.resolve(false) },
+    optionalMail: {
+      allows: (accountId, purpose) =>
+        privacy?.allowsOptionalMail(accountId, purpose) ?? Promise.resolve(false),
+    },
   });
   privacy = new PrivacyService({
     repository: new PrivacyRepository(db),
@@ -195,6 +205,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
     notify,
     privacy,
+    payments: composePayments(db, { ledger, accounts, notify, now }, options),
     identity: new IdentityService({
       repository: new IdentityRepository(db),
       accounts,
@@ -205,6 +216,64 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
       policy: options.sessions,
       now,
     }),
+  };
+}
+
+export interface PaymentsOptions {
+  /** PayPal's REST API; undefined means payments are not configured. */
+  paypal?: PayPalClientOptions | undefined;
+  /** A gateway other than PayPal's REST client (none in production). */
+  gateway?: PaymentGateway | undefined;
+  limits?: Partial<TopUpLimits>;
+  /** Where PayPal sends customers back: this server's public address, without a trailing slash. */
+  publicUrl?: string;
+}
+
+const DEFAULT_TOPUP_LIMITS: TopUpLimits = {
+  minimum: 5_000_000,
+  maximum: 500_000_000,
+  dailyCap: 1_000_000_000,
+};
+
+function composePayments(
+  db: Kysely<Database>,
+  deps: {
+    ledger: LedgerService;
+    accounts: AccountsService;
+    notify: NotifyService;
+    now: (() => Date) | undefined;
+  },
+  options: ServiceOptions,
+): PaymentsService {
+  const settings = options.payments ?? {};
+  return new PaymentsService({
+    repository: new PaymentsRepository(db),
+    ledger: deps.ledger,
+    accounts: deps.accounts,
+    notifier: deps.notify,
+    gateway: settings.gateway ?? (settings.paypal ? new PayPalClient(settings.paypal) : undefined),
+    limits: { ...DEFAULT_TOPUP_LIMITS, ...settings.limits },
+    publicUrl: settings.publicUrl ?? options.portalUrl ?? "http://127.0.0.1:8080",
+    now: deps.now,
+  });
+}
+
+/** PayPal settings from the configuration: all four keys, or payments are not configured. */
+export function paymentsOptionsOf(config: Config, publicUrl: string): PaymentsOptions {
+  const { paypalApiUrl, paypalClientId, paypalClientSecret, paypalWebhookId } = config;
+  const paypal =
+    paypalApiUrl && paypalClientId && paypalClientSecret && paypalWebhookId
+      ? {
+          baseUrl: paypalApiUrl,
+          clientId: paypalClientId,
+          clientSecret: paypalClientSecret,
+          webhookId: paypalWebhookId,
+        }
+      : undefined;
+  return {
+    paypal,
+    limits: { minimum: config.topUpMinimum, maximum: config.topUpMaximum, dailyCap: config.topUpDailyLimit },
+    publicUrl,
   };
 }
 
@@ -227,6 +296,7 @@ export async function openServices(
       dataLifecycle: dataLifecycleOf(config),
       portalUrl: portalUrlOf(config),
       privacy: privacyOptionsOf(config),
+      payments: paymentsOptionsOf(config, portalUrlOf(config)),
     }),
     close: () => database.close(),
   };
@@ -279,6 +349,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     dataLifecycle: dataLifecycleOf(config),
     portalUrl: portalUrlOf(config),
     privacy: privacyOptionsOf(config),
+    payments: paymentsOptionsOf(config, portalUrlOf(config)),
   });
 
   const sealed = await services.identity.sealPlainTotpSecrets();
@@ -294,6 +365,11 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
+    payments: {
+      payments: services.payments,
+      apiKeys: services.apiKeys,
+      session: sessionAuthenticator(services.identity),
+    },
     legal: { legal: services.legal },
     privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: config.staffApiKey },
     https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,
@@ -355,7 +431,12 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
         firstAfterMs: 30 * 1000,
         run: () => services.privacy.runDue(),
       },
-      { name: "legal-refresh", everyMs: 60 * 60 * 1000, firstAfterMs: 60 * 60 * 1000, run: () => services.legal.refresh() },
+      {
+        name: "legal-refresh",
+        everyMs: 60 * 60 * 1000,
+        firstAfterMs: 60 * 60 * 1000,
+        run: () => services.legal.refresh(),
+      },
     ],
     logger,
   );

@@ -35,7 +35,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("payments")
     .columns(["account_id", "created_at"])
     .execute();
-  await db.schema.createIndex("payments_status_idx").on("payments").columns(["status", "created_at"]).execute();
+  await db.schema
+    .createIndex("payments_status_idx")
+    .on("payments")
+    .columns(["status", "created_at"])
+    .execute();
 
   await db.schema
     .createTable("payment_events")
@@ -47,8 +51,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("outcome", "text", (c) => c.notNull())
     .addColumn("received_at", timestampType(db), (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("payment_events_payment_idx").on("payment_events").column("payment_id").execute();
-  await db.schema.createIndex("payment_events_account_idx").on("payment_events").column("account_id").execute();
+  await db.schema
+    .createIndex("payment_events_payment_idx")
+    .on("payment_events")
+    .column("payment_id")
+    .execute();
+  await db.schema
+    .createIndex("payment_events_account_idx")
+    .on("payment_events")
+    .column("account_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

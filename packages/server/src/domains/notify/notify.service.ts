@@ -85,6 +85,18 @@ export class NotifyService {
     return true;
   }
 
+  /** A receipt for a balance top-up: service mail, always sent. */
+  sendTopUpReceipt(
+    to: string,
+    receipt: { amount: string; currency: string; reference: string; balance: string; at: string },
+  ) {
+    return this.deps.transport.send({
+      to,
+      subject: `Receipt: ${receipt.amount} ${receipt.currency} added to your Zaqros balance`,
+      text: `Your top-up through PayPal is complete.\n\nAmount: ${receipt.amount} ${receipt.currency}\nPayPal transaction: ${receipt.reference}\nDate (UTC): ${receipt.at}\n${receipt.balance ? `Balance now: ${receipt.balance} ${receipt.currency}\n` : ""}\nYour top-ups are listed at ${this.deps.portalUrl}/top-up\n`,
+    });
+  }
+
   /** Mail kept locally when no SMTP server is configured, newest first. */
   listOutbox(limit = 100): Promise<OutboxEntry[]> {
     return this.deps.outbox.list(limit);

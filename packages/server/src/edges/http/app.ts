@@ -11,11 +11,13 @@ import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { type LegalRoutesOptions, legalRoutes } from "./routes/legal.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { type PaymentsRoutesOptions, paymentsRoutes } from "./routes/payments.ts";
+import { paymentsWebhookRoutes } from "./routes/payments-webhook.ts";
+import { portalStaticRoutes } from "./routes/portal-static.ts";
 import { type PrivacyRoutesOptions, privacyRoutes } from "./routes/privacy.ts";
 import { privacyStaffRoutes } from "./routes/privacy-staff.ts";
-import { addSecurityHeaders } from "./security-headers.ts";
-import { portalStaticRoutes } from "./routes/portal-static.ts";
 import { type SipSettings, sipSettingsRoutes } from "./routes/sip-settings.ts";
+import { addSecurityHeaders } from "./security-headers.ts";
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -25,6 +27,8 @@ export interface HttpAppDeps {
   api?: ApiV1Options | undefined;
   /** Sign-up, sign-in and sessions at /api/v1/auth; left out when not given. */
   auth?: AuthRoutesOptions | undefined;
+  /** Top-ups at /api/v1/topups, PayPal's return and cancel pages and its webhook; left out when not given. */
+  payments?: PaymentsRoutesOptions | undefined;
   /** The Terms and Privacy Policy at /api/v1/legal (public); left out when not given. */
   legal?: LegalRoutesOptions | undefined;
   /**
@@ -107,12 +111,20 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   if (deps.sipSettings) app.register(sipSettingsRoutes, { settings: deps.sipSettings });
   if (deps.api) app.register(apiV1, deps.api);
   if (deps.auth) app.register(authRoutes, { ...deps.auth, prefix: "/api/v1/auth" });
+  if (deps.payments) {
+    app.register(paymentsRoutes, deps.payments);
+    app.register(paymentsWebhookRoutes, { payments: deps.payments.payments });
+  }
   if (deps.legal) app.register(legalRoutes, { ...deps.legal, prefix: "/api/v1/legal" });
   if (deps.privacy) {
     app.register(privacyRoutes, { ...deps.privacy, prefix: "/api/v1/privacy" });
     const { staffApiKey } = deps.privacy;
     if (staffApiKey) {
-      app.register(privacyStaffRoutes, { privacy: deps.privacy.privacy, staffApiKey, prefix: "/api/v1/staff/privacy" });
+      app.register(privacyStaffRoutes, {
+        privacy: deps.privacy.privacy,
+        staffApiKey,
+        prefix: "/api/v1/staff/privacy",
+      });
     }
   }
   return app;
