@@ -370,7 +370,10 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
       apiKeys: services.apiKeys,
       session: sessionAuthenticator(services.identity),
     },
-    legal: { legal: services.legal },
+    legal: {
+      legal: services.legal,
+      staff: config.staffApiKey ? { staffApiKey: config.staffApiKey, analytics: services.analytics } : undefined,
+    },
     privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: config.staffApiKey },
     https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,
     trustProxy: config.trustProxy,

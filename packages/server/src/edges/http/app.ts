@@ -10,6 +10,7 @@ import { type ApiV1Options, apiV1 } from "./routes/api-v1.ts";
 import { type AuthRoutesOptions, authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { type LegalRoutesOptions, legalRoutes } from "./routes/legal.ts";
+import { legalStaffRoutes } from "./routes/legal-staff.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { type PaymentsRoutesOptions, paymentsRoutes } from "./routes/payments.ts";
 import { paymentsWebhookRoutes } from "./routes/payments-webhook.ts";
@@ -116,6 +117,9 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     app.register(paymentsWebhookRoutes, { payments: deps.payments.payments });
   }
   if (deps.legal) app.register(legalRoutes, { ...deps.legal, prefix: "/api/v1/legal" });
+  if (deps.legal?.staff) {
+    app.register(legalStaffRoutes, { ...deps.legal.staff, legal: deps.legal.legal, prefix: "/api/v1/staff" });
+  }
   if (deps.privacy) {
     app.register(privacyRoutes, { ...deps.privacy, prefix: "/api/v1/privacy" });
     const { staffApiKey } = deps.privacy;

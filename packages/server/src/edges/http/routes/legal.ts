@@ -2,9 +2,12 @@ import type { FastifyPluginAsync } from "fastify";
 import type { LegalService } from "../../../domains/legal/legal.service.ts";
 import type { LegalDocument } from "../../../domains/legal/legal.types.ts";
 import { nullableString } from "./api-schemas.ts";
+import type { LegalStaffRoutesOptions } from "./legal-staff.ts";
 
 export interface LegalRoutesOptions {
   legal: LegalService;
+  /** With the operator's staff key: publishing and usage analytics at /api/v1/staff (legal-staff.ts). */
+  staff?: Omit<LegalStaffRoutesOptions, "legal"> | undefined;
 }
 
 const documentSchema = {
