@@ -44,6 +44,30 @@ forEachDialectWithServices("credit control", (ctx) => {
   const balanceOf = async (services: Services, accountId: string) =>
     (await services.ledger.balance(accountId)).balance;
 
+  test("when the balance is below zero, then even a free call the account places is refused, and a free incoming call still rings", async () => {
+    const { services } = ctx();
+    const { id } = await services.accounts.create({ name: "Debtor", email: `debtor${++serial}@example.com` });
+    await services.rating.importDeck("Free", `${HEADER}\n44,0,0,1,1\n`);
+    await services.rating.assignPlan(id, "Free");
+    await services.ledger.credit(id, "-10", { reason: "PayPal reversal", actor: "test" });
+    const free = await services.rating.rateCall({
+      accountId: id,
+      direction: "outbound",
+      destination: "+442079460958",
+      at: ctx().clock.now(),
+    });
+    await assert.rejects(
+      services.creditControl.authorise(admission(id, free)),
+      code("BILLING.INSUFFICIENT_FUNDS"),
+    );
+    await assert.rejects(
+      services.creditControl.authorise({ ...admission(id, free), direction: "onnet" }),
+      code("BILLING.INSUFFICIENT_FUNDS"),
+    );
+    const incoming = await services.creditControl.authorise({ ...admission(id, free), direction: "inbound" });
+    assert.ok(incoming.maxSeconds > 0);
+  });
+
   test("when credit pays for 7 seconds, then the call is covered for 7 seconds and charged exactly that", async () => {
     const { services, clock } = ctx();
     const { accountId, rate } = await fundedAccount("0.007");

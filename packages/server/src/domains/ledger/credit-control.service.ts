@@ -96,8 +96,10 @@ export class CreditControlService {
   /** One admission inside a batch's transaction; refusals come before anything is written. */
   private async authoriseIn(admission: Admission, at: string, tx: Executor): Promise<Authorisation> {
     const available = await this.available(admission.accountId, admission.rate, tx);
-    // A free call is admitted even on a balance below zero: it can cost nothing.
-    const credit = isFree(admission.rate) ? Math.max(available, 0) : available;
+    // A balance below zero (a refund or reversal after the credit was spent) stops every call the
+    // account places, free or not, until it is topped up; a free incoming call still rings.
+    const credit =
+      isFree(admission.rate) && admission.direction === "inbound" ? Math.max(available, 0) : available;
     const maxSeconds = Math.min(maxAffordableSeconds(admission.rate, credit), this.maxCallSeconds);
     if (maxSeconds <= 0) {
       throw fail("BILLING.INSUFFICIENT_FUNDS", "Not enough credit for this call.", {
