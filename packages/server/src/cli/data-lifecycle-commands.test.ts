@@ -117,7 +117,10 @@ test("when `zaqros legal publish` announces a material change, then customers ar
     new Date(Date.now() + 2 * DAY_MS).toISOString().slice(0, 10),
   );
   assert.equal(tooSoon.code, 1);
-  assert.match(tooSoon.stderr, /no sooner than 30 days after it is published \(\d{4}-\d{2}-\d{2}\)\. \(LEGAL\.NOTICE_TOO_SHORT\)/);
+  assert.match(
+    tooSoon.stderr,
+    /no sooner than 30 days after it is published \(\d{4}-\d{2}-\d{2}\)\. \(LEGAL\.NOTICE_TOO_SHORT\)/,
+  );
   const wrongDocument = await zaqros(
     "legal",
     "publish",
