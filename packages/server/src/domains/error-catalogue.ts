@@ -5,13 +5,13 @@ import { DEVICE_ERRORS } from "./devices/devices.errors.ts";
 import { IDENTITY_ERRORS } from "./identity/identity.errors.ts";
 import { BILLING_ERRORS } from "./ledger/credit-control.errors.ts";
 import { LEDGER_ERRORS } from "./ledger/ledger.errors.ts";
+import { LEGAL_ERRORS } from "./legal/legal.errors.ts";
 import { NUMBER_ERRORS } from "./numbers/numbers.errors.ts";
 import { PAYMENT_ERRORS } from "./payments/payments.errors.ts";
+import { PRIVACY_ERRORS } from "./privacy/privacy.errors.ts";
 import { RATING_ERRORS } from "./rating/rating.errors.ts";
 import { REGISTRATION_ERRORS } from "./registrations/registrations.errors.ts";
 import { ROUTING_ERRORS } from "./routing/routing.errors.ts";
-import { PRIVACY_ERRORS } from "./privacy/privacy.errors.ts";
-import { LEGAL_ERRORS } from "./legal/legal.errors.ts";
 
 /** Every domain error code with its documentation. Edges map each one in their own table. */
 export const ERROR_CATALOGUE = {

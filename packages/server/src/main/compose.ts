@@ -152,6 +152,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
         privacy?.allowsOptionalMail(accountId, purpose) ?? Promise.resolve(false),
     },
   });
+  const payments = composePayments(db, { ledger, accounts, notify, now }, options);
   privacy = new PrivacyService({
     repository: new PrivacyRepository(db),
     inventory: INVENTORY,
@@ -160,6 +161,9 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     notify,
     portalUrl,
     options: options.privacy,
+    // Top-ups held for staff review (amount or currency not as ordered) are open matters an erasure states.
+    openDisputes: async (accountId) =>
+      (await payments.list(accountId, 1000)).filter((topUp) => topUp.status === "flagged").length,
     now,
   });
   const legal = new LegalService({
@@ -205,7 +209,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
     apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
     notify,
     privacy,
-    payments: composePayments(db, { ledger, accounts, notify, now }, options),
+    payments,
     identity: new IdentityService({
       repository: new IdentityRepository(db),
       accounts,
@@ -365,14 +369,12 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     databaseReady: () => pingDatabase(database.db),
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
-    payments: {
-      payments: services.payments,
-      apiKeys: services.apiKeys,
-      session: sessionAuthenticator(services.identity),
-    },
+    payments: { payments: services.payments },
     legal: {
       legal: services.legal,
-      staff: config.staffApiKey ? { staffApiKey: config.staffApiKey, analytics: services.analytics } : undefined,
+      staff: config.staffApiKey
+        ? { staffApiKey: config.staffApiKey, analytics: services.analytics }
+        : undefined,
     },
     privacy: { privacy: services.privacy, identity: services.identity, staffApiKey: config.staffApiKey },
     https: servers && httpsPort ? { servers, port: httpsPort, publicHost: config.publicHost } : undefined,

@@ -43,11 +43,7 @@ async function platform(database: TestDatabase, payments: PaymentsOptions | unde
     databaseReady: async () => true,
     api: { services, session: sessionAuthenticator(services.identity) },
     auth: { identity: services.identity, accounts: services.accounts },
-    payments: {
-      payments: services.payments,
-      apiKeys: services.apiKeys,
-      session: sessionAuthenticator(services.identity),
-    },
+    payments: { payments: services.payments },
   });
   await http.listen({ host: "127.0.0.1", port });
   return { baseUrl, services, http };
@@ -117,11 +113,7 @@ describe("Top-up page in Chromium with the PayPal sandbox (SQLite)", () => {
       databaseReady: async () => true,
       api: { services, session: sessionAuthenticator(services.identity) },
       auth: { identity: services.identity, accounts: services.accounts },
-      payments: {
-        payments: services.payments,
-        apiKeys: services.apiKeys,
-        session: sessionAuthenticator(services.identity),
-      },
+      payments: { payments: services.payments },
     });
     await http.listen({ host: "127.0.0.1", port });
     apps.push(http);

@@ -436,6 +436,10 @@ forEachDialectWithServices("REST API /api/v1", (ctx) => {
       "GET /api/v1/api-keys",
       "POST /api/v1/api-keys",
       "DELETE /api/v1/api-keys/{id}",
+      "GET /api/v1/topups",
+      "GET /api/v1/topups/settings",
+      "GET /api/v1/topups/{id}",
+      "POST /api/v1/topups",
     ]) {
       assert.ok(listed.includes(route), `${route} is documented`);
     }

@@ -9,6 +9,7 @@ import type { DevicesService } from "../../../domains/devices/devices.service.ts
 import { DomainError } from "../../../domains/domain-error.ts";
 import type { LedgerService } from "../../../domains/ledger/ledger.service.ts";
 import type { NumbersService } from "../../../domains/numbers/numbers.service.ts";
+import type { PaymentsService } from "../../../domains/payments/payments.service.ts";
 import type { RatingService } from "../../../domains/rating/rating.service.ts";
 import { OPENAPI_OPTIONS } from "../openapi.ts";
 import { apiAccountRoutes } from "./api-account.ts";
@@ -19,6 +20,7 @@ import { apiKeysRoutes } from "./api-keys.ts";
 import { apiLedgerRoutes } from "./api-ledger.ts";
 import { apiNumbersRoutes } from "./api-numbers.ts";
 import { apiRatesRoutes } from "./api-rates.ts";
+import { apiTopUpsRoutes } from "./api-topups.ts";
 
 /** The services the REST API uses. */
 export interface ApiServices {
@@ -29,6 +31,8 @@ export interface ApiServices {
   devices: DevicesService;
   numbers: NumbersService;
   rating: RatingService;
+  /** Top-ups through PayPal: `/api/v1/topups` (it says itself when payments are not configured). */
+  payments?: PaymentsService | undefined;
 }
 
 export interface ApiV1Options {
@@ -79,6 +83,7 @@ export const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, options) => {
       await api.register(apiNumbersRoutes, { numbers: services.numbers });
       await api.register(apiRatesRoutes, { rating: services.rating, now });
       await api.register(apiKeysRoutes, { apiKeys: services.apiKeys });
+      if (services.payments) await api.register(apiTopUpsRoutes, { payments: services.payments });
     },
     { prefix: "/api/v1" },
   );

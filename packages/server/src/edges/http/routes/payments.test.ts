@@ -28,7 +28,7 @@ function appFor(services: Services, logLines: string[]): FastifyInstance {
     metrics: new Registry(),
     databaseReady: async () => true,
     api: { services },
-    payments: { payments: services.payments, apiKeys: services.apiKeys },
+    payments: { payments: services.payments },
   });
 }
 
