@@ -137,12 +137,14 @@ forEachDialectWithServices(
       const { topUp, token } = await approvedTopUp(accountId, "10.00");
       const handled = await services.payments.completeReturn(topUp.id, token);
       await sandbox.settled();
-      assert.equal(handled.outcome, "credited");
       assert.equal(handled.value.status, "completed");
       assert.equal(await balanceOf(accountId), USD(10));
       assert.equal((await topUpEntries(accountId)).length, 1);
-      // The webhook for the same capture arrived too, and changed nothing.
-      assert.deepEqual(webhookOutcomes.at(-1), { status: 200, outcome: "already-credited" });
+      // The webhook for the same capture arrived too, before or after the return: one of the two
+      // credited, the other found it done.
+      const webhook = webhookOutcomes.at(-1);
+      assert.equal(webhook?.status, 200);
+      assert.deepEqual([handled.outcome, webhook?.outcome].sort(), ["already-credited", "credited"]);
       const [listed] = await services.payments.list(accountId);
       assert.equal(listed?.status, "completed");
       assert.ok(listed?.captureId, "PayPal's transaction reference is kept");

@@ -153,7 +153,7 @@ describe("cookies and third parties (privacy policy §10), Chromium on SQLite", 
     assert.match((await notice.textContent()) ?? "", new RegExp(`Our Privacy Policy changes on ${day}\\.`));
 
     await notice.getByRole("link", { name: "Read the new version" }).click();
-    await page.getByRole("heading", { name: "Legal" }).waitFor();
+    await page.getByRole("heading", { name: "Legal", exact: true, level: 1 }).waitFor();
     const privacy = page.locator("article#privacy");
     await privacy.getByText("Last updated: 14 April 2026").waitFor();
     await privacy.getByRole("heading", { name: "9. Your rights" }).waitFor();
