@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import type { UsageAnalyticsService } from "../../../domains/analytics/usage-analytics.service.ts";
 import type { LegalService } from "../../../domains/legal/legal.service.ts";
 import type { LegalDocumentKind } from "../../../domains/legal/legal.types.ts";
-import { sendProblem } from "../problem.ts";
+import { addStaffGate, staffOf } from "./staff-gate.ts";
 
 export interface LegalStaffRoutesOptions {
   legal: LegalService;
@@ -12,7 +11,6 @@ export interface LegalStaffRoutesOptions {
   staffApiKey: string;
 }
 
-const STAFF_HEADER = "x-staff-member";
 const MONTH = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (UTC)" } as const;
 
 /**
@@ -22,34 +20,7 @@ const MONTH = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description
  * (`GET /api/v1/staff/analytics/usage`). Register with `{ prefix: "/api/v1/staff" }`.
  */
 export const legalStaffRoutes: FastifyPluginAsync<LegalStaffRoutesOptions> = async (app, options) => {
-  const expected = createHash("sha256").update(options.staffApiKey).digest();
-  const refuse = (request: FastifyRequest, reply: FastifyReply, status: 401 | 422, detail: string) => {
-    if (status === 401) reply.header("www-authenticate", 'Bearer realm="zaqros-staff"');
-    return sendProblem(reply, {
-      type: "about:blank",
-      title: status === 401 ? "Staff key required" : "Name the staff member",
-      status,
-      detail,
-      instance: request.url.split("?")[0],
-    });
-  };
-  app.addHook("onRequest", async (request, reply) => {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
-    const sent = createHash("sha256")
-      .update(match?.[1] ?? "")
-      .digest();
-    if (!match || !timingSafeEqual(sent, expected)) {
-      return refuse(request, reply, 401, "Send the operator's staff key as Authorization: Bearer <key>.");
-    }
-    const staff = request.headers[STAFF_HEADER];
-    if (typeof staff !== "string" || !/^[\w.@ -]{1,80}$/.test(staff)) {
-      return refuse(request, reply, 422, `Say who is acting in the ${STAFF_HEADER} header.`);
-    }
-  });
-  app.addHook("onSend", async (_request, reply, payload) => {
-    reply.header("cache-control", "no-store");
-    return payload;
-  });
+  addStaffGate(app, options.staffApiKey);
 
   app.get<{ Querystring: { from: string; to: string } }>(
     "/analytics/usage",
@@ -108,7 +79,7 @@ export const legalStaffRoutes: FastifyPluginAsync<LegalStaffRoutesOptions> = asy
       });
       request.log.info(
         {
-          staff: request.headers[STAFF_HEADER],
+          staff: staffOf(request),
           document: document.document,
           version: document.version,
           notified,

@@ -1,16 +1,13 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { PrivacyService } from "../../../domains/privacy/privacy.service.ts";
-import { sendProblem } from "../problem.ts";
 import { privacySchemas as S } from "./privacy-schemas.ts";
+import { addStaffGate, staffOf } from "./staff-gate.ts";
 
 export interface PrivacyStaffRoutesOptions {
   privacy: PrivacyService;
   /** The operator's staff key (`ZAQROS_STAFF_API_KEY`); the routes are not registered without it. */
   staffApiKey: string;
 }
-
-const STAFF_HEADER = "x-staff-member";
 
 /**
  * `/api/v1/staff/privacy`: the staff side of data-subject requests until the staff console and
@@ -19,43 +16,8 @@ const STAFF_HEADER = "x-staff-member";
  * Customer API keys never get in: they act for one account, and this acts on all of them.
  */
 export const privacyStaffRoutes: FastifyPluginAsync<PrivacyStaffRoutesOptions> = async (app, options) => {
-  const expected = createHash("sha256").update(options.staffApiKey).digest();
+  addStaffGate(app, options.staffApiKey);
 
-  const refuse = (request: FastifyRequest, reply: FastifyReply, status: 401 | 422, detail: string) => {
-    if (status === 401) reply.header("www-authenticate", 'Bearer realm="zaqros-staff"');
-    return sendProblem(reply, {
-      type: "about:blank",
-      title: status === 401 ? "Staff key required" : "Name the staff member",
-      status,
-      detail,
-      instance: request.url.split("?")[0],
-    });
-  };
-
-  app.addHook("onRequest", async (request, reply) => {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
-    const sent = createHash("sha256")
-      .update(match?.[1] ?? "")
-      .digest();
-    if (!match || !timingSafeEqual(sent, expected)) {
-      return refuse(request, reply, 401, "Send the operator's staff key as Authorization: Bearer <key>.");
-    }
-    const staff = request.headers[STAFF_HEADER];
-    if (typeof staff !== "string" || !/^[\w.@ -]{1,80}$/.test(staff)) {
-      return refuse(
-        request,
-        reply,
-        422,
-        `Say who is acting in the ${STAFF_HEADER} header; it goes into the request's history.`,
-      );
-    }
-  });
-  app.addHook("onSend", async (_request, reply, payload) => {
-    reply.header("cache-control", "no-store");
-    return payload;
-  });
-
-  const staffOf = (request: FastifyRequest) => request.headers[STAFF_HEADER] as string;
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   app.get("/requests", { schema: S.staffList }, async (request) => {
