@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,33 +6,13 @@ import { describe, test } from "node:test";
 import SQLite from "better-sqlite3";
 import { loadConfig } from "../config/config.ts";
 import { openServices } from "../main/compose.ts";
+import { type CliRun, runZaqros } from "../testing/zaqros-cli.ts";
 
-const BIN = new URL("../../bin/zaqros.mjs", import.meta.url).pathname;
 const HEADER = "prefix,price_per_minute,connect_fee,initial_increment,subsequent_increment";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const zaqros = (dataDir: string, ...args: string[]) => runZaqros(dataDir, args);
 
-function zaqros(dataDir: string, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ZAQROS_DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
-
-async function json(run: Promise<Run>): Promise<Record<string, unknown>> {
+async function json(run: Promise<CliRun>): Promise<Record<string, unknown>> {
   const done = await run;
   assert.equal(done.code, 0, done.stderr);
   return JSON.parse(done.stdout);

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,27 +7,9 @@ import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrator.ts";
 import { PaymentsRepository } from "../domains/payments/payments.repository.ts";
 import { composeServices } from "../main/compose.ts";
+import { runZaqros } from "../testing/zaqros-cli.ts";
 
-const BIN = new URL("../../bin/zaqros.mjs", import.meta.url).pathname;
-
-function zaqros(
-  args: string[],
-  dataDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ZAQROS_DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const zaqros = (args: string[], dataDir: string) => runZaqros(dataDir, args);
 
 test("when a capture was flagged, then `zaqros payments list` shows it to staff, and a bad status is refused", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "zq-cli-"));

@@ -1,31 +1,16 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadConfig } from "../config/config.ts";
 import { openServices } from "../main/compose.ts";
+import { runZaqros } from "../testing/zaqros-cli.ts";
 
-const BIN = new URL("../../bin/zaqros.mjs", import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), "zq-privacy-cli-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function zaqros(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ZAQROS_DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const zaqros = (...args: string[]) => runZaqros(dataDir, args);
 
 test("when staff work a request from the shell, then `zaqros privacy` lists it with its due date, extends it with a mail and shows its history", async () => {
   const { services, close } = await openServices(loadConfig({ env: { ZAQROS_DATA_DIR: dataDir } }));
