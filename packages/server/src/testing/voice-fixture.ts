@@ -6,7 +6,7 @@ import type { CallRecord } from "../edges/sip/b2bua/call-record.ts";
 import { CallBilling } from "../edges/sip/call-billing.ts";
 import { SipEdge, type SipEdgeOptions } from "../edges/sip/sip-edge.ts";
 import { createLogger } from "../logging/logger.ts";
-import { composeServices, type Services } from "../main/compose.ts";
+import { composeServices, type ServiceOptions, type Services } from "../main/compose.ts";
 import { freePort } from "./free-port.ts";
 
 export const ZAQROS_IP = "127.0.0.1";
@@ -34,10 +34,10 @@ let rtpBase = 30000 + (process.pid % 50) * 400;
 export async function startVoiceFixture(
   dialect: DialectName = "sqlite",
   overrides: Partial<SipEdgeOptions> = {},
-  options: { billing?: boolean } = {},
+  options: { billing?: boolean; services?: Omit<ServiceOptions, "sipDomain"> } = {},
 ): Promise<VoiceFixture> {
   const database = await createTestDatabase(dialect);
-  const services = composeServices(database.db, { sipDomain: DOMAIN });
+  const services = composeServices(database.db, { ...options.services, sipDomain: DOMAIN });
   const portMin = rtpBase;
   rtpBase += 200;
   const media = new RtpRelay({ bindAddress: ZAQROS_IP, portMin, portMax: portMin + 198 });
