@@ -13,7 +13,7 @@ import type { SipMessage } from "./types.ts";
 
 const numRuns = Number(process.env.ZAQROS_PROPERTY_RUNS ?? 300);
 
-const corpusDir = new URL("../../../../../shared/testdata/rfc4475/", import.meta.url);
+const corpusDir = new URL("../../testdata/rfc4475/", import.meta.url);
 const corpus = readdirSync(corpusDir)
   .filter((f) => f.endsWith(".dat"))
   .map((f) => new Uint8Array(readFileSync(new URL(f, corpusDir))));

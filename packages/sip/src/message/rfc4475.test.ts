@@ -10,12 +10,12 @@ import { messageSnapshot } from "./testing/message-snapshot.ts";
 import type { NameAddr, SipMessage, SipRequest, SipResponse } from "./types.ts";
 
 /**
- * The RFC 4475 torture messages, grouped as in ../shared/testdata/rfc4475/README.md. Each
+ * The RFC 4475 torture messages, grouped as in packages/sip/testdata/rfc4475/README.md (copied from the RFC). Each
  * valid message must parse with the field values RFC 4475 §3.1.1 points out; each invalid one
  * must be refused with a specific parse error; each semantic case must get the response
  * RFC 4475 §3.2–§3.4 prescribes from `checkRequest`.
  */
-const dir = new URL("../../../../../shared/testdata/rfc4475/", import.meta.url);
+const dir = new URL("../../testdata/rfc4475/", import.meta.url);
 const load = (name: string): Uint8Array => readFileSync(new URL(`${name}.dat`, dir));
 const parse = (name: string): SipMessage => parseMessage(load(name), { validate: true });
 const request = (name: string): SipRequest => {
