@@ -222,6 +222,12 @@ export const CONFIG_KEYS = {
     "auto",
     "json for machines, pretty for a terminal; auto picks pretty when writing to a terminal.",
   ),
+  signallingCacheMs: key(
+    "ZAQROS_SIGNALLING_CACHE_MS",
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(60_000),
+    "1000",
+    "How long REGISTER and call admission reuse what they read of devices, accounts, numbers and carriers (ms). Changes made on this node apply at once; changes from another node or the CLI within this time. 0 reads the database every time.",
+  ),
   shutdownTimeoutMs: key(
     "ZAQROS_SHUTDOWN_TIMEOUT_MS",
     positiveMs,

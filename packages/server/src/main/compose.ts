@@ -113,6 +113,8 @@ export interface ServiceOptions {
   geo?: GeoLookup;
   /** Cooling-off, archive lifetime and the size above which archives are built in the background. */
   privacy?: Partial<PrivacyPolicyOptions>;
+  /** How long signalling reuses devices, accounts, numbers and carriers it read (ms); default 1000. */
+  signallingCacheMs?: number;
 }
 
 /** The mail transport the configuration asks for: SMTP when a URL is set, else the local outbox. */
@@ -128,7 +130,8 @@ export function mailTransportFor(
 /** Builds every domain service over one database. */
 export function composeServices(db: Kysely<Database>, options: ServiceOptions): Services {
   const now = options.now;
-  const accounts = new AccountsService({ repository: new AccountsRepository(db), now });
+  const cacheMs = options.signallingCacheMs;
+  const accounts = new AccountsService({ repository: new AccountsRepository(db), now, cacheMs });
   const rating = new RatingService({ repository: new RatingRepository(db), accounts, now });
   const ledger = new LedgerService({ repository: new LedgerRepository(db), accounts, now });
   const cdrs = new CdrService({ repository: new CdrRepository(db), rating, ledger, now });
@@ -198,14 +201,15 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
       accounts,
       realm: options.sipDomain,
       now,
+      cacheMs,
     }),
     registrations: new RegistrationsService({
       repository: new RegistrationsRepository(db),
       policy: options.registrar,
       now,
     }),
-    carriers: new CarriersService({ repository: new CarriersRepository(db), now }),
-    numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now }),
+    carriers: new CarriersService({ repository: new CarriersRepository(db), now, cacheMs }),
+    numbers: new NumbersService({ repository: new NumbersRepository(db), accounts, now, cacheMs }),
     apiKeys: new ApiKeysService({ repository: new ApiKeysRepository(db), accounts, now }),
     notify,
     privacy,
@@ -354,6 +358,7 @@ export async function composePlatform(config: Config, options: ComposeOptions = 
     portalUrl: portalUrlOf(config),
     privacy: privacyOptionsOf(config),
     payments: paymentsOptionsOf(config, portalUrlOf(config)),
+    signallingCacheMs: config.signallingCacheMs,
   });
 
   const sealed = await services.identity.sealPlainTotpSecrets();

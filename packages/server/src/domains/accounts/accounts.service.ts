@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Executor } from "../../db/write-transaction.ts";
 import { DomainError } from "../domain-error.ts";
+import { ShortLivedCache } from "../short-lived-cache.ts";
 import type { AccountErrorCode } from "./accounts.errors.ts";
 import type { AccountsRepository } from "./accounts.repository.ts";
 import type { Account, NewAccount, ProfileChanges } from "./accounts.types.ts";
@@ -10,6 +11,8 @@ export interface AccountsServiceDeps {
   repository: AccountsRepository;
   now?: () => Date;
   newId?: () => string;
+  /** How long {@link AccountsService.forSignalling} reuses an account it read (ms, default 1000). */
+  cacheMs?: number;
 }
 
 const fail = (code: AccountErrorCode, message: string) => new DomainError(code, message);
@@ -22,9 +25,11 @@ export class AccountsService {
   private readonly repository: AccountsRepository;
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly recent: ShortLivedCache<string, Account | undefined>;
 
   constructor(deps: AccountsServiceDeps) {
     this.repository = deps.repository;
+    this.recent = new ShortLivedCache({ ttlMs: deps.cacheMs ?? 1000 });
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
   }
@@ -75,6 +80,7 @@ export class AccountsService {
           : toE164(changes.phone, account.country);
     const at = this.now().toISOString();
     await this.repository.updateProfile(id, { name, phone }, at);
+    this.recent.forget(id);
     return { ...account, name, phone, updatedAt: at };
   }
 
@@ -82,10 +88,22 @@ export class AccountsService {
   async setCallerId(id: string, callerId: string | null): Promise<void> {
     await this.get(id);
     await this.repository.setCallerId(id, callerId, this.now().toISOString());
+    this.recent.forget(id);
   }
 
   async get(id: string): Promise<Account> {
     const account = await this.repository.findById(id);
+    if (!account) throw fail("ACCOUNT.NOT_FOUND", "No such account.");
+    return account;
+  }
+
+  /**
+   * The account as call admission sees it: read at most `cacheMs` ago. Changes made through this
+   * service apply at once; a status changed elsewhere (another node, erasure, the CLI) within
+   * `cacheMs`. The result is shared: read it, do not change it.
+   */
+  async forSignalling(id: string): Promise<Account> {
+    const account = await this.recent.get(id, () => this.repository.findById(id));
     if (!account) throw fail("ACCOUNT.NOT_FOUND", "No such account.");
     return account;
   }

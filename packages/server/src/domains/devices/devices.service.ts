@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { AccountsService } from "../accounts/accounts.service.ts";
 import { DomainError } from "../domain-error.ts";
+import { ShortLivedCache } from "../short-lived-cache.ts";
 import type { DevicesRepository } from "./devices.repository.ts";
 import type { Device, DeviceCredentials, ProvisionedDevice } from "./devices.types.ts";
 import { digestHa1 } from "./digest-ha1.ts";
@@ -12,6 +13,12 @@ export interface DevicesServiceDeps {
   realm: string;
   maxDevicesPerAccount?: number;
   now?: () => Date;
+  /**
+   * How long the registrar and call admission reuse a device's digest hashes (ms, default 1000).
+   * A device added or removed through this service applies at once; through another node, within
+   * this time.
+   */
+  cacheMs?: number;
 }
 
 // Unambiguous characters only: passwords are typed into phone keypads and web forms.
@@ -28,8 +35,10 @@ function generatePassword(): string {
 export class DevicesService {
   private readonly now: () => Date;
   private readonly maxDevices: number;
+  private readonly recent: ShortLivedCache<string, DeviceCredentials | undefined>;
 
   constructor(private readonly deps: DevicesServiceDeps) {
+    this.recent = new ShortLivedCache({ ttlMs: deps.cacheMs ?? 1000 });
     this.now = deps.now ?? (() => new Date());
     this.maxDevices = deps.maxDevicesPerAccount ?? 50;
   }
@@ -60,6 +69,7 @@ export class DevicesService {
       ha1Md5: digestHa1("md5", username, this.deps.realm, password),
       ha1Sha256: digestHa1("sha256", username, this.deps.realm, password),
     });
+    this.recent.forget(username);
     return { ...device, password };
   }
 
@@ -68,17 +78,19 @@ export class DevicesService {
   }
 
   /**
-   * Removes a phone: its credentials stop working at once and its registrations go. Call records
-   * that name it keep its id. Another account's device is "not found", never touched.
+   * Removes a phone: its credentials stop working at once on this node (on another, within
+   * `cacheMs`) and its registrations go. Call records that name it keep its id. Another account's
+   * device is "not found", never touched.
    */
   async remove(accountId: string, deviceId: string): Promise<void> {
     if (!(await this.deps.repository.deleteForAccount(accountId, deviceId))) {
       throw new DomainError("DEVICE.NOT_FOUND", "No device has that id.");
     }
+    this.recent.clear();
   }
 
   /** The stored digest hashes for a SIP user name, for the registrar and call admission. */
   credentials(username: string): Promise<DeviceCredentials | undefined> {
-    return this.deps.repository.credentials(username);
+    return this.recent.get(username, () => this.deps.repository.credentials(username));
   }
 }

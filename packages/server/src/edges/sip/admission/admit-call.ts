@@ -131,7 +131,7 @@ async function identifyCaller(
   if (carrier?.enabled) return { kind: "carrier", carrier };
   const outcome = await deps.gate.authenticate(invite, "proxy");
   if (!outcome.ok) throw new Refusal(outcome.response.status, outcome.reason, outcome.response);
-  const account = await deps.accounts.get(outcome.device.accountId);
+  const account = await deps.accounts.forSignalling(outcome.device.accountId);
   if (account.status !== "active") throw new Refusal(403, "Account Not Active");
   return {
     kind: "device",
