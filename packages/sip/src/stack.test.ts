@@ -44,7 +44,11 @@ class RecordingDelegate implements SipStackDelegate {
   readonly unacknowledged = new Inbox<SipResponse>();
   readonly discards = new Inbox<SipStackDiscard>();
   answer: Answer | undefined;
+  stateless: ((request: SipRequest) => SipResponse | undefined) | undefined;
 
+  answerStatelessly(request: SipRequest): SipResponse | undefined {
+    return this.stateless?.(request);
+  }
   onRequest(request: SipRequest, transaction: ServerTransaction, origin: ReceivedFrom): void {
     this.requests.push({ request, transaction, origin });
     this.answer?.(request, transaction, origin);
@@ -279,6 +283,56 @@ describe("what arrives from outside", () => {
     assert.equal(answer.reason, "Missing Required Header Fields");
     assert.equal(b.delegate.requests.items.length, 0);
     assert.equal(b.stack.transactionLayer.serverTransactionCount, 0);
+  });
+
+  test("when the delegate answers a request statelessly, then each copy gets the answer, no transaction is kept, and the request with credentials gets one", async () => {
+    const b = await startStack("udp");
+    b.delegate.stateless = (request) =>
+      request.headers.has("proxy-authorization")
+        ? undefined
+        : createResponse(request, 407, "Proxy Authentication Required", {
+            headers: [["Proxy-Authenticate", 'Digest realm="example.com", nonce="n1"']],
+          });
+    b.delegate.answer = (request, transaction) => void b.stack.respond(transaction, createResponse(request, 486));
+    const peer = await rawUdpPeer();
+    const invite = (branch: string, extra: string[]) =>
+      [
+        `INVITE sip:bob@127.0.0.1:${b.local.port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${branch}`,
+        "Max-Forwards: 70",
+        "From: <sip:alice@example.com>;tag=1",
+        "To: <sip:bob@example.com>",
+        "Call-ID: stateless-challenge",
+        `CSeq: ${extra.length === 0 ? 1 : 2} INVITE`,
+        ...extra,
+        "Content-Length: 0",
+        "",
+        "",
+      ].join("\r\n");
+    let answers = 0;
+    const read = async () => {
+      const answer = parseMessage(Buffer.from(await peer.inbox.next(++answers), "latin1"));
+      assert.equal(answer.kind, "response");
+      return answer as SipResponse;
+    };
+    peer.socket.send(invite("z9hG4bKfirst", []), b.local.port, "127.0.0.1");
+    const first = await read();
+    assert.equal(first.status, 407);
+    assert.match(first.headers.first("proxy-authenticate") ?? "", /nonce="n1"/);
+    assert.equal(b.stack.transactionLayer.serverTransactionCount, 0, "nothing kept for the challenge");
+    // A retransmission is answered again (RFC 3261 §8.2.7: a stateless UAS does not retransmit).
+    peer.socket.send(invite("z9hG4bKfirst", []), b.local.port, "127.0.0.1");
+    assert.equal((await read()).status, 407);
+    assert.equal(b.delegate.requests.items.length, 0);
+
+    peer.socket.send(
+      invite("z9hG4bKsecond", ['Proxy-Authorization: Digest username="alice", realm="example.com"']),
+      b.local.port,
+      "127.0.0.1",
+    );
+    assert.equal((await read()).status, 486);
+    assert.equal(b.delegate.requests.items.length, 1, "the request with credentials reached onRequest");
+    assert.equal(b.stack.transactionLayer.serverTransactionCount, 1, "and has its transaction");
   });
 
   test("when a response carries a Via this stack did not write, then it is discarded (RFC 3261 §18.1.2)", async () => {

@@ -75,7 +75,9 @@ export interface SipStackDiscard {
     /** A request without the mandatory header fields, answered statelessly (ACK: dropped). */
     | "refused-statelessly"
     /** The delegate threw (or its promise rejected); a request still unanswered got a 500. */
-    | "delegate-failed";
+    | "delegate-failed"
+    /** A response from `answerStatelessly` could not be sent. */
+    | "stateless-answer-not-sent";
   source: RemoteEndpoint;
   error?: unknown;
 }
@@ -91,6 +93,19 @@ export interface SipStackDelegate {
    * with 500 if nothing final was sent yet.
    */
   onRequest(request: SipRequest, transaction: ServerTransaction, origin: ReceivedFrom): void | Promise<void>;
+  /**
+   * Asked first about a new request (not ACK, not CANCEL, matching no transaction, passing the
+   * request checks): a response returned here is sent statelessly and no transaction is made, so
+   * nothing is kept for the request. Meant for digest challenges, which would otherwise hold a
+   * transaction for 64*T1 per 401/407; undefined goes on to `onRequest`.
+   *
+   * @remarks RFC 3261 §8.2.7: "A stateless UAS ... can be used to respond to requests with
+   * challenges" and does not retransmit; "A stateless UAS MUST NOT send provisional (1xx)
+   * responses." A retransmitted request is simply answered again (with a fresh nonce), and the
+   * ACK of a statelessly sent 401/407 matches nothing and is dropped (§17.2.1 absorbs it only
+   * inside a transaction).
+   */
+  answerStatelessly?(request: SipRequest, origin: ReceivedFrom): SipResponse | undefined;
   /** An ACK for a 2xx (or a stray ACK): it matched no transaction that absorbs it. */
   onAck?(ack: SipRequest, origin: ReceivedFrom): void;
   /** A CANCEL matched `cancelled`; the stack already sent 200 to the CANCEL and 487 to an INVITE still pending. */
@@ -403,10 +418,34 @@ export class SipStack {
       return;
     }
     try {
+      if (this.#answeredStatelessly(request, origin)) return;
       this.transactionLayer.receiveRequest(request, this.transportLayer.responseFlow(origin));
     } catch (error) {
       this.#delegate.onDiscard?.({ reason: "delegate-failed", source: inbound.source, error });
     }
+  }
+
+  /** Offers a new request to the delegate's `answerStatelessly`; true when it answered it. */
+  #answeredStatelessly(request: SipRequest, origin: ReceivedFrom): boolean {
+    const delegate = this.#delegate;
+    if (delegate.answerStatelessly === undefined || request.method === "ACK" || request.method === "CANCEL")
+      return false;
+    if (this.transactionLayer.findServerTransaction(request) !== undefined) return false;
+    if (this.#checks !== false && checkRequest(request, this.#checks) !== null) return false;
+    let response: SipResponse | undefined;
+    try {
+      response = delegate.answerStatelessly(request, origin);
+    } catch (error) {
+      // The request goes on to the stateful path, where a failing delegate earns the caller a 500.
+      this.#delegate.onDiscard?.({ reason: "delegate-failed", source: origin.source, error });
+      return false;
+    }
+    if (response === undefined) return false;
+    if (response.status < 200) throw new RangeError("a stateless answer must be a final response");
+    this.transportLayer.sendResponse(response, origin).catch((error: unknown) => {
+      this.#delegate.onDiscard?.({ reason: "stateless-answer-not-sent", source: origin.source, error });
+    });
+    return true;
   }
 
   /** The transaction layer's user: this stack's core, forwarding to the delegate. */

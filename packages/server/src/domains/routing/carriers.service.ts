@@ -104,6 +104,17 @@ export class CarriersService {
     return (await this.carriers()).byAddress.get(address);
   }
 
+  /**
+   * The carrier at this address from the carriers read within `cacheMs`, without waiting: "stale"
+   * when they are older (a fresh read starts, and `carrierAt` waits for it).
+   */
+  carrierAtNow(address: string): Carrier | undefined | "stale" {
+    const kept = this.snapshot;
+    if (kept && Date.now() - kept.readAt < this.cacheMs) return kept.byAddress.get(address);
+    this.carriers().catch(() => {});
+    return "stale";
+  }
+
   /** Records an OPTIONS probe: an unreachable carrier leaves routing until it answers again. */
   async recordProbe(id: string, answered: boolean): Promise<void> {
     await this.deps.repository.setReachable(id, answered, this.now().toISOString());

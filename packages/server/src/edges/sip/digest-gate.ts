@@ -118,6 +118,17 @@ export class DigestGate {
     }
   }
 
+  /**
+   * The challenge for a request that carries no credentials at all (no Authorization, or no
+   * Proxy-Authorization for a proxy), built without reading anything: the stack can send it
+   * statelessly. Undefined when the request carries credentials, which {@link authenticate} checks.
+   */
+  challengeIfMissing(request: SipRequest, kind: "registrar" | "proxy"): SipResponse | undefined {
+    const field = kind === "registrar" ? "authorization" : "proxy-authorization";
+    if (request.headers.has(field)) return undefined;
+    return this.challenge(request, kind, false);
+  }
+
   private challenge(request: SipRequest, kind: "registrar" | "proxy", stale: boolean): SipResponse {
     const header = kind === "registrar" ? "WWW-Authenticate" : "Proxy-Authenticate";
     const status = kind === "registrar" ? 401 : 407;

@@ -9,7 +9,14 @@ import { parseMessage } from "@zaqros/sip";
 import { loadOrCreateCertificate } from "../../config/tls-certificate.ts";
 import { freePort } from "../../testing/free-port.ts";
 import { rawReply } from "../../testing/raw-sip-reply.ts";
-import { CARRIER_A_IP, CARRIER_B_IP, startVoiceFixture, ZAQROS_IP } from "../../testing/voice-fixture.ts";
+import {
+  CARRIER_A_IP,
+  CARRIER_B_IP,
+  DOMAIN,
+  STRANGER_IP,
+  startVoiceFixture,
+  ZAQROS_IP,
+} from "../../testing/voice-fixture.ts";
 
 test("when a phone connects over TLS, then Zaqros answers SIP on the TLS port with its certificate", async () => {
   const tls = await loadOrCreateCertificate({
@@ -84,6 +91,61 @@ test("when a carrier stops answering OPTIONS, then it leaves routing, and return
     assert.deepEqual(await routeNames(), ["Down", "Up"], "it is back once it answers");
   } finally {
     up.close();
+    await fx.close();
+  }
+});
+
+/** Sends one request from `ip` over UDP and resolves with the first answer. */
+async function askOnce(ip: string, port: number, lines: string[]) {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, ip, resolve));
+  try {
+    const answer = new Promise<Buffer>((resolve) => socket.once("message", resolve));
+    socket.send([...lines, "Content-Length: 0", "", ""].join("\r\n"), port, ZAQROS_IP);
+    const message = parseMessage(await answer);
+    assert.equal(message.kind, "response");
+    return message.kind === "response" ? message : assert.fail("not a response");
+  } finally {
+    socket.close();
+  }
+}
+
+test("when a phone's first REGISTER or INVITE carries no credentials, then it is challenged without a transaction kept, and a carrier's INVITE is not challenged", async () => {
+  const fx = await startVoiceFixture("sqlite");
+  try {
+    await fx.services.carriers.add({
+      name: "Trusted",
+      host: CARRIER_A_IP,
+      port: 5060,
+      addresses: [CARRIER_A_IP],
+    });
+    const request = (method: string, branch: string, user: string) => [
+      `${method} sip:${user}@${ZAQROS_IP}:${fx.sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bK${branch};rport`,
+      "Max-Forwards: 70",
+      `From: <sip:${user}@${DOMAIN}>;tag=f-${branch}`,
+      `To: <sip:${user}@${DOMAIN}>`,
+      `Call-ID: stateless-${branch}`,
+      `CSeq: 1 ${method}`,
+      `Contact: <sip:${user}@127.0.0.9:5060>`,
+    ];
+    const register = await askOnce("127.0.0.9", fx.sipPort, request("REGISTER", "reg1", "zq1"));
+    assert.equal(register.status, 401);
+    assert.match(register.headers.first("www-authenticate") ?? "", /^Digest .*nonce="/);
+    // Stateless only while the carriers read last are fresh (a read in flight means the stateful path).
+    await fx.services.carriers.carrierAt(STRANGER_IP);
+    const invite = await askOnce(STRANGER_IP, fx.sipPort, request("INVITE", "inv1", "442079460958"));
+    assert.equal(invite.status, 407);
+    assert.match(invite.headers.first("proxy-authenticate") ?? "", /^Digest .*nonce="/);
+    assert.equal(
+      fx.edge.stack.transactionLayer.serverTransactionCount,
+      0,
+      "nothing kept for either challenge",
+    );
+
+    const fromCarrier = await askOnce(CARRIER_A_IP, fx.sipPort, request("INVITE", "inv2", "15550000000"));
+    assert.equal(fromCarrier.status, 404, "a carrier's call is routed by number, never challenged");
+  } finally {
     await fx.close();
   }
 });

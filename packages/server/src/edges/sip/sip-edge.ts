@@ -12,6 +12,7 @@ import {
   type RequestTarget,
   type ServerTransaction,
   type SipRequest,
+  type SipResponse,
   SipStack,
   type TimerHandle,
   type TimerValues,
@@ -113,6 +114,7 @@ export class SipEdge {
       advertisedHost: options.publicHost,
       delegate: {
         onRequest: (request, transaction, origin) => this.onRequest(request, transaction, origin),
+        answerStatelessly: (request, origin) => this.challengeStatelessly(request, origin),
         onCancel: (_cancel, cancelled) => this.byInvite.get(cancelled)?.cancelledByCaller(),
         // RFC 3261 §13.3.1.4: a UAS whose 2xx is never acknowledged "SHOULD ... terminate the dialog
         // by sending a BYE"; the B2BUA ends both legs.
@@ -167,6 +169,21 @@ export class SipEdge {
   /** Ids of the calls in progress, as the media relay and call records know them. */
   activeCallIds(): string[] {
     return [...this.calls].map((call) => call.id);
+  }
+
+  /**
+   * Digest challenges go out without a transaction (RFC 3261 §8.2.7), so a phone's first REGISTER
+   * or INVITE costs no state: a REGISTER without Authorization, or an initial INVITE without
+   * Proxy-Authorization from an address no enabled carrier sends from. Everything else, and any
+   * INVITE while the carriers are being read again, takes the stateful path.
+   */
+  private challengeStatelessly(request: SipRequest, origin: ReceivedFrom): SipResponse | undefined {
+    if (request.headers.to().params.has("tag")) return undefined;
+    if (request.method === "REGISTER") return this.gate.challengeIfMissing(request, "registrar");
+    if (request.method !== "INVITE") return undefined;
+    const carrier = this.options.services.carriers.carrierAtNow(origin.source.address);
+    if (carrier === "stale" || carrier?.enabled) return undefined;
+    return this.gate.challengeIfMissing(request, "proxy");
   }
 
   private async onRequest(
