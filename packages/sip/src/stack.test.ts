@@ -293,7 +293,8 @@ describe("what arrives from outside", () => {
         : createResponse(request, 407, "Proxy Authentication Required", {
             headers: [["Proxy-Authenticate", 'Digest realm="example.com", nonce="n1"']],
           });
-    b.delegate.answer = (request, transaction) => void b.stack.respond(transaction, createResponse(request, 486));
+    b.delegate.answer = (request, transaction) =>
+      void b.stack.respond(transaction, createResponse(request, 486));
     const peer = await rawUdpPeer();
     const invite = (branch: string, extra: string[]) =>
       [

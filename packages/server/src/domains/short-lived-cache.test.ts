@@ -66,7 +66,10 @@ test("when lookups for one key overlap, then they share a single read", async ()
 test("when a read fails, then the failure is not kept and the next lookup reads again", async () => {
   const c = counter();
   const cache = new ShortLivedCache<string, string>({ ttlMs: 60_000, now: c.now });
-  await assert.rejects(cache.get("a", () => Promise.reject(new Error("database busy"))), /database busy/);
+  await assert.rejects(
+    cache.get("a", () => Promise.reject(new Error("database busy"))),
+    /database busy/,
+  );
   assert.equal(await cache.get("a", c.load("read again")), "read again");
 });
 
