@@ -60,9 +60,6 @@ export class RelayLeg {
     this.#rtcpLatch = new SymmetricLatch(options.symmetric, options.strictSource);
     this.pair.rtp.on("message", this.#fromPhoneOnRtpPort);
     this.pair.rtcp.on("message", this.#fromPhoneOnRtcpPort);
-    // A UDP socket error concerns one datagram; without a listener it would end the process.
-    this.pair.rtp.on("error", ignoreDatagramError);
-    this.pair.rtcp.on("error", ignoreDatagramError);
   }
 
   /** The relay's RTP port on this side; RTCP is one higher. */
@@ -155,5 +152,3 @@ function sendToPhone(destination: Endpoint | undefined, socket: Socket, packet: 
   socket.send(packet, destination.port, destination.address);
   return true;
 }
-
-function ignoreDatagramError(): void {}

@@ -2,7 +2,11 @@ import { createSocket, type Socket, type SocketType } from "node:dgram";
 import { MediaError } from "./media-error.ts";
 import type { PortPool } from "./port-pool.ts";
 
-/** Two bound UDP sockets facing one phone: RTP on an even port, RTCP on the next one. */
+/**
+ * Two bound UDP sockets facing one phone: RTP on an even port, RTCP on the next one. Each has a
+ * listener that ignores socket errors from its bind onwards (an error concerns one datagram;
+ * without a listener it would end the process), so users add and remove only 'message' listeners.
+ */
 export interface SocketPair {
   readonly rtp: Socket;
   readonly rtcp: Socket;
@@ -74,10 +78,13 @@ function bindSocket(options: SocketPairOptions, port: number): Promise<Socket> {
     socket.once("error", onError);
     socket.bind({ address: options.address, port, exclusive: true }, () => {
       socket.off("error", onError);
+      socket.on("error", ignoreDatagramError);
       resolve(socket);
     });
   });
 }
+
+function ignoreDatagramError(): void {}
 
 /**
  * Every address the relay binds or sends to is an IP literal checked beforehand, so name
