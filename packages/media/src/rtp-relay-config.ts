@@ -26,6 +26,15 @@ export interface RtpRelayConfig {
   readonly replaceOrigin?: boolean;
   /** SO_RCVBUF of each media socket (capped by the kernel's `net.core.rmem_max`). Default: the kernel's. */
   readonly socketReceiveBufferBytes?: number;
+  /**
+   * Released socket pairs kept bound for later calls instead of closed (each is two sockets, two
+   * file descriptors); 0 closes every pair on release. Default 1024: at 2 pairs a call and the
+   * default quarantine, every pair is reused while up to 256 calls end a second (the queue must
+   * hold what is released during one quarantine). Never more than the range holds in any case.
+   */
+  readonly idleSocketPairs?: number;
+  /** A released pair is reused only after this long, while a fresh pair can still be bound. Default 2000 ms. */
+  readonly socketPairQuarantineMs?: number;
   readonly clock?: Clock;
 }
 
@@ -42,6 +51,8 @@ export interface ResolvedRelayConfig {
   readonly strictSource: boolean;
   readonly replaceOrigin: boolean;
   readonly socketReceiveBufferBytes: number | undefined;
+  readonly idleSocketPairs: number;
+  readonly socketPairQuarantineMs: number;
   readonly clock: Clock;
 }
 
@@ -77,12 +88,25 @@ export function resolveRelayConfig(config: RtpRelayConfig): ResolvedRelayConfig 
       config.socketReceiveBufferBytes === undefined
         ? undefined
         : positive("socketReceiveBufferBytes", config.socketReceiveBufferBytes),
+    idleSocketPairs: count("idleSocketPairs", config.idleSocketPairs ?? 1024),
+    socketPairQuarantineMs: notNegative("socketPairQuarantineMs", config.socketPairQuarantineMs ?? 2000),
     clock: config.clock ?? systemClock,
   };
 }
 
 function positive(key: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) throw invalid(key, `${value} is not a positive number`);
+  return value;
+}
+
+function count(key: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw invalid(key, `${value} is not a whole number of 0 or more`);
+  return value;
+}
+
+function notNegative(key: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw invalid(key, `${value} is not a number of 0 or more`);
   return value;
 }
 

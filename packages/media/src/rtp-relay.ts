@@ -1,4 +1,3 @@
-import type { SocketType } from "node:dgram";
 import { isIPv6 } from "node:net";
 import type { Endpoint } from "./endpoint.ts";
 import type {
@@ -19,11 +18,11 @@ import { RelayLeg } from "./relay-leg.ts";
 import { type ResolvedRelayConfig, type RtpRelayConfig, resolveRelayConfig } from "./rtp-relay-config.ts";
 import { type MediaLine, readSdp, type SdpView } from "./sdp-media.ts";
 import { type RelayPorts, rewriteSdp } from "./sdp-rewrite.ts";
-import { bindSocketPair, closeSocketPair } from "./socket-pair.ts";
+import { SocketPairPool } from "./socket-pair-pool.ts";
 
 /**
- * The in-process RTP/RTCP relay: a {@link MediaControl} that opens a UDP socket pair per leg
- * and stream from a port range, rewrites SDP to point both phones at it, latches onto phones
+ * The in-process RTP/RTCP relay: a {@link MediaControl} that gives each leg and stream a UDP
+ * socket pair from a port range (kept bound after the call for later ones, {@link SocketPairPool}), rewrites SDP to point both phones at it, latches onto phones
  * behind NAT, counts packets, bytes and loss per stream, and ends calls whose media stopped.
  *
  * Media never leaves memory: packets are forwarded as they arrive and only counters are kept.
@@ -31,7 +30,7 @@ import { bindSocketPair, closeSocketPair } from "./socket-pair.ts";
 export class RtpRelay implements MediaControl {
   readonly #config: ResolvedRelayConfig;
   readonly #pool: PortPool;
-  readonly #socketType: SocketType;
+  readonly #pairs: SocketPairPool;
   readonly #calls = new Map<string, RelayCall>();
   readonly #listeners = new Set<(event: MediaTeardown) => void>();
   #sweepTimer: unknown;
@@ -41,7 +40,17 @@ export class RtpRelay implements MediaControl {
   constructor(config: RtpRelayConfig = {}) {
     this.#config = resolveRelayConfig(config);
     this.#pool = new PortPool(this.#config.portMin, this.#config.portMax);
-    this.#socketType = this.#config.ipVersion === 6 ? "udp6" : "udp4";
+    this.#pairs = new SocketPairPool({
+      ports: this.#pool,
+      address: this.#config.bindAddress,
+      type: this.#config.ipVersion === 6 ? "udp6" : "udp4",
+      ...(this.#config.socketReceiveBufferBytes === undefined
+        ? {}
+        : { receiveBufferBytes: this.#config.socketReceiveBufferBytes }),
+      idleLimit: this.#config.idleSocketPairs,
+      quarantineMs: this.#config.socketPairQuarantineMs,
+      clock: this.#config.clock,
+    });
   }
 
   /** Calls currently holding media. */
@@ -49,9 +58,9 @@ export class RtpRelay implements MediaControl {
     return this.#calls.size;
   }
 
-  /** RTP/RTCP port pairs of the range not in use. */
+  /** RTP/RTCP port pairs of the range no call uses: free ones and idle bound ones. */
   get availablePortPairs(): number {
-    return this.#pool.available;
+    return this.#pairs.available;
   }
 
   async allocate(request: AllocateRequest): Promise<Allocation> {
@@ -101,10 +110,11 @@ export class RtpRelay implements MediaControl {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Releases every call without teardown events and refuses new ones. */
+  /** Releases every call without teardown events, closes every socket and refuses new calls. */
   close(): void {
     this.#closed = true;
     for (const call of [...this.#calls.values()]) this.#discard(call);
+    this.#pairs.close();
   }
 
   /**
@@ -164,7 +174,7 @@ export class RtpRelay implements MediaControl {
     try {
       callee = await this.#openLeg(call.symmetric.callee);
     } catch (error) {
-      closeSocketPair(caller.pair, this.#pool);
+      this.#pairs.release(caller.pair);
       throw error;
     }
     caller.peer = callee;
@@ -173,16 +183,8 @@ export class RtpRelay implements MediaControl {
   }
 
   async #openLeg(symmetric: boolean): Promise<RelayLeg> {
-    const pair = await bindSocketPair({
-      pool: this.#pool,
-      address: this.#config.bindAddress,
-      type: this.#socketType,
-      ...(this.#config.socketReceiveBufferBytes === undefined
-        ? {}
-        : { receiveBufferBytes: this.#config.socketReceiveBufferBytes }),
-    });
     return new RelayLeg({
-      pair,
+      pair: await this.#pairs.acquire(),
       advertisedAddress: this.#config.advertisedAddress,
       symmetric,
       strictSource: this.#config.strictSource,
@@ -193,8 +195,8 @@ export class RtpRelay implements MediaControl {
   #closeStream(stream: RelayStream): void {
     stream.caller.peer = undefined;
     stream.callee.peer = undefined;
-    closeSocketPair(stream.caller.pair, this.#pool);
-    closeSocketPair(stream.callee.pair, this.#pool);
+    this.#pairs.release(stream.caller.pair);
+    this.#pairs.release(stream.callee.pair);
   }
 
   /**
