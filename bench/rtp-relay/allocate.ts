@@ -15,6 +15,8 @@
  *   release, as the B2BUA benchmark holds its calls; prints CPU µs per call over the run, which
  *   is the figure that decides how many calls/s one core can take. Runs `--calls` calls.
  *
+ * Both modes first run `--warmup` calls in a loop (default 2000), not counted.
+ *
  * `--idle-pairs` and `--quarantine-ms` set the relay's `idleSocketPairs` and
  * `socketPairQuarantineMs` (the warm socket-pair pool); a relay without that pool ignores them.
  */
@@ -95,6 +97,7 @@ async function loop(): Promise<void> {
 }
 
 async function paced(rate: number): Promise<void> {
+  for (let i = 0; i < options.warmup; i++) await oneCall();
   const intervalMs = 1000 / rate;
   const cpuStart = cpuMicros();
   const start = performance.now();
