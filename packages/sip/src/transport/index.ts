@@ -32,6 +32,7 @@ export {
   type Discard,
   type InboundMessage,
   type MessageFlow,
+  type PreparedResponse,
   type ReceivedFrom,
   type RequestTarget,
   TransportLayer,

@@ -8,7 +8,11 @@ import { serializeMessage } from "../message/serialize-message.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../message/types.ts";
 import { rfc3261_8_2_6_badRequestResponse } from "./bad-request-response.ts";
 import { canonicalIp } from "./ip-address.ts";
-import { defaultPort, rfc3261_18_2_2_responseDestinations } from "./response-destinations.ts";
+import {
+  defaultPort,
+  type ResponseDestination,
+  rfc3261_18_2_2_responseDestinations,
+} from "./response-destinations.ts";
 import type {
   InboundBytes,
   LocalEndpoint,
@@ -58,6 +62,8 @@ export interface Discard {
 export interface MessageFlow {
   readonly reliable: boolean;
   send(message: SipMessage): Promise<void>;
+  /** The response as `send` would put it on the wire, to send now and again later (response flows). */
+  serializeResponse?(response: SipResponse): PreparedResponse;
 }
 
 export type AddressLookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
@@ -167,11 +173,45 @@ export class TransportLayer {
    * `receivedFrom.local` is used.
    */
   async sendResponse(response: SipResponse, receivedFrom?: ReceivedFrom): Promise<void> {
-    const top = response.headers.via()[0];
-    if (!top) throw new TransportError("TRANSPORT.NO_ROUTE", "response has no Via");
-    const bytes = serializeMessage(response);
+    return this.#prepare(response, receivedFrom, false).send();
+  }
+
+  /**
+   * The response as {@link sendResponse} sends it: serialized, and its destinations worked out
+   * from its top Via and `receivedFrom`, once. Each `send()` then makes the same attempts with
+   * the same bytes (names are resolved again each time, as `sendResponse` does), so a server
+   * transaction can retransmit a final response without keeping the parsed message. A response
+   * that cannot be sent (no Via, unknown Via transport) gives a value whose `send()` rejects
+   * with the error `sendResponse` would reject with.
+   */
+  serializeResponse(response: SipResponse, receivedFrom?: ReceivedFrom): PreparedResponse {
+    return this.#prepare(response, receivedFrom, true);
+  }
+
+  /**
+   * @param kept the bytes will be kept (a final response waiting for retransmissions): they get
+   * a buffer of their own, since a slice of Node's shared 8 KiB pool would keep the whole slab
+   * alive with them.
+   */
+  #prepare(response: SipResponse, receivedFrom: ReceivedFrom | undefined, kept: boolean): PreparedResponse {
+    try {
+      const top = response.headers.via()[0];
+      if (!top) throw new TransportError("TRANSPORT.NO_ROUTE", "response has no Via");
+      const serialized = serializeMessage(response);
+      const bytes = kept ? new Uint8Array(serialized) : serialized;
+      const destinations = rfc3261_18_2_2_responseDestinations(top, receivedFrom?.source);
+      return new PreparedResponse(this, bytes, destinations, receivedFrom?.local, undefined);
+    } catch (error) {
+      return new PreparedResponse(this, new Uint8Array(0), [], undefined, error);
+    }
+  }
+
+  /** Sends a response {@link serializeResponse} prepared: the first time or once more. */
+  async sendPreparedResponse(prepared: PreparedResponse): Promise<void> {
+    if (prepared.failure !== undefined) throw prepared.failure;
+    const { bytes, local } = prepared;
     let failure: unknown;
-    for (const destination of rfc3261_18_2_2_responseDestinations(top, receivedFrom?.source)) {
+    for (const destination of prepared.destinations) {
       const target: SendTarget = {
         address: "",
         port: destination.port,
@@ -180,7 +220,7 @@ export class TransportLayer {
       };
       try {
         target.address = await this.#resolve(destination.host, destination.protocol);
-        const transport = this.#pick(destination.protocol, target.address, receivedFrom?.local);
+        const transport = this.#pick(destination.protocol, target.address, local);
         await transport.send(bytes, target);
         return;
       } catch (error) {
@@ -209,18 +249,7 @@ export class TransportLayer {
 
   /** A flow that answers a request that arrived from `receivedFrom`. */
   responseFlow(receivedFrom: ReceivedFrom): MessageFlow {
-    return {
-      reliable: receivedFrom.source.protocol !== "udp",
-      send: (message) =>
-        message.kind === "response"
-          ? this.sendResponse(message, receivedFrom)
-          : this.sendRequest(message, {
-              protocol: receivedFrom.source.protocol,
-              host: receivedFrom.source.address,
-              port: receivedFrom.source.port,
-              connectionId: receivedFrom.source.connectionId,
-            }),
-    };
+    return new ResponseFlow(this, receivedFrom);
   }
 
   #receive(transport: Transport, inbound: InboundBytes): void {
@@ -308,6 +337,72 @@ export class TransportLayer {
       else if (family === 4 && t.local.address === "::") dualStack.push(t);
     }
     return [...sameFamily, ...dualStack];
+  }
+}
+
+/**
+ * A response as bytes with the places to send them, worked out once by
+ * {@link TransportLayer.serializeResponse}; each `send()` is one transmission.
+ */
+export class PreparedResponse {
+  readonly bytes: Uint8Array;
+  /** Where to try, in order (RFC 3261 §18.2.2, RFC 3581 §4). */
+  readonly destinations: readonly ResponseDestination[];
+  /** The address the request arrived on, which the response leaves from (RFC 3581 §4). */
+  readonly local: LocalEndpoint | undefined;
+  /** Why the response cannot be sent, when it cannot; `send()` rejects with it. */
+  readonly failure: unknown;
+  readonly #layer: TransportLayer;
+
+  constructor(
+    layer: TransportLayer,
+    bytes: Uint8Array,
+    destinations: readonly ResponseDestination[],
+    local: LocalEndpoint | undefined,
+    failure: unknown,
+  ) {
+    this.#layer = layer;
+    this.bytes = bytes;
+    this.destinations = destinations;
+    this.local = local;
+    this.failure = failure;
+  }
+
+  send(): Promise<void> {
+    return this.#layer.sendPreparedResponse(this);
+  }
+}
+
+/**
+ * Answers a request that arrived from `receivedFrom`. A class rather than closures: one lives
+ * per server transaction, and under tsx (keepNames) each named closure costs a property array
+ * of its own.
+ */
+class ResponseFlow implements MessageFlow {
+  readonly reliable: boolean;
+  readonly #layer: TransportLayer;
+  readonly #receivedFrom: ReceivedFrom;
+
+  constructor(layer: TransportLayer, receivedFrom: ReceivedFrom) {
+    this.#layer = layer;
+    this.#receivedFrom = receivedFrom;
+    this.reliable = receivedFrom.source.protocol !== "udp";
+  }
+
+  send(message: SipMessage): Promise<void> {
+    const { source } = this.#receivedFrom;
+    return message.kind === "response"
+      ? this.#layer.sendResponse(message, this.#receivedFrom)
+      : this.#layer.sendRequest(message, {
+          protocol: source.protocol,
+          host: source.address,
+          port: source.port,
+          connectionId: source.connectionId,
+        });
+  }
+
+  serializeResponse(response: SipResponse): PreparedResponse {
+    return this.#layer.serializeResponse(response, this.#receivedFrom);
   }
 }
 
