@@ -19,7 +19,7 @@ export { sameVia } from "./same-via.ts";
 export { ServerTransaction } from "./server-transaction.ts";
 export { createTimerValues, type TimerValues } from "./timer-values.ts";
 export { type CancelOutcome, TransactionLayer, type TransactionLayerOptions } from "./transaction-layer.ts";
-export type { TransactionTransport } from "./transaction-transport.ts";
+export type { SerializedResponse, TransactionTransport } from "./transaction-transport.ts";
 export type {
   ClientTransactionUser,
   ServerTransactionUser,

@@ -91,9 +91,9 @@ export class InviteServerTransaction extends ServerTransaction {
       if (this.lastResponse === undefined) this.#sendTrying();
       return;
     }
-    if (this.#state !== "completed" || this.lastResponse === undefined) return;
+    if (this.#state !== "completed") return;
     this.setRetransmitTimer(Math.min(this.retransmitInterval * 2, this.context.timers.t2));
-    this.send(this.lastResponse);
+    this.resend();
   }
 
   /**
@@ -132,13 +132,13 @@ export class InviteServerTransaction extends ServerTransaction {
         // RFC 3261 §17.2.1: "If a request retransmission is received while in the "Proceeding"
         // state, the most recent provisional response that was received from the TU MUST be
         // passed to the transport layer for retransmission."
-        if (this.lastResponse !== undefined) this.send(this.lastResponse);
+        this.resend();
         return;
       case "completed":
         // RFC 3261 §17.2.1: "Furthermore, while in the "Completed" state, if a request
         // retransmission is received, the server SHOULD pass the response to the transport for
         // retransmission."
-        if (this.lastResponse !== undefined) this.send(this.lastResponse);
+        this.resend();
         return;
       default:
         // RFC 6026 §8.7: "Any retransmissions of the INVITE received while in the "Accepted"
@@ -206,9 +206,8 @@ export class InviteServerTransaction extends ServerTransaction {
   #accept(response: SipResponse): void {
     this.#state = "accepted";
     this.clearTimers();
-    this.lastResponse = response;
     this.setTimeoutTimer(this.context.timers.timerL);
-    this.send(response);
+    this.sendFinal(response);
   }
 
   /**
@@ -222,11 +221,10 @@ export class InviteServerTransaction extends ServerTransaction {
   #complete(response: SipResponse): void {
     this.#state = "completed";
     this.clearTimers();
-    this.lastResponse = response;
     const timers = this.context.timers;
     this.setTimeoutTimer(timers.timerH);
     if (!this.transport.reliable) this.setRetransmitTimer(timers.t1);
-    this.send(response);
+    this.sendFinal(response);
   }
 
   /**

@@ -84,9 +84,7 @@ export class NonInviteServerTransaction extends ServerTransaction {
    * a retransmission of the request is received."
    */
   receiveRequest(_request: SipRequest): void {
-    if ((this.#state === "proceeding" || this.#state === "completed") && this.lastResponse !== undefined) {
-      this.send(this.lastResponse);
-    }
+    if (this.#state === "proceeding" || this.#state === "completed") this.resend();
   }
 
   /**
@@ -102,9 +100,9 @@ export class NonInviteServerTransaction extends ServerTransaction {
       throw new RangeError(`a response status must be 100-699, not ${status}`);
     }
     if (this.#state !== "trying" && this.#state !== "proceeding") return false;
-    this.lastResponse = response;
     if (status < 200) {
       this.#state = "proceeding";
+      this.lastResponse = response;
       this.send(response);
       return true;
     }
@@ -115,11 +113,12 @@ export class NonInviteServerTransaction extends ServerTransaction {
   /**
    * @remarks RFC 3261 §17.2.2: "When the server transaction enters the "Completed" state, it MUST
    * set Timer J to fire in 64*T1 seconds for unreliable transports, and zero seconds for reliable
-   * transports."
+   * transports." From here on, only the final response's bytes are needed (see `sendFinal`).
    */
   #complete(response: SipResponse): void {
     this.#state = "completed";
-    this.send(response);
+    this.sendFinal(response);
+    this.releaseRequest();
     if (this.#state !== "completed") return;
     if (this.transport.reliable) this.enterTerminated(true);
     else this.setTimeoutTimer(this.context.timers.timerJ);

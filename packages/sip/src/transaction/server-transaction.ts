@@ -1,7 +1,10 @@
-import type { SipRequest, SipResponse } from "../message/types.ts";
+import { parseMessage } from "../message/parse-message.ts";
+import type { SipRequest, SipResponse, Via } from "../message/types.ts";
+import { isRfc3261Branch } from "./branch.ts";
+import { ownCopy } from "./own-copy.ts";
 import { TimedTransaction } from "./timed-transaction.ts";
 import type { TransactionContext } from "./transaction-context.ts";
-import type { TransactionTransport } from "./transaction-transport.ts";
+import type { SerializedResponse, TransactionTransport } from "./transaction-transport.ts";
 import type { ServerTransactionUser } from "./transaction-user.ts";
 
 /**
@@ -13,18 +16,29 @@ import type { ServerTransactionUser } from "./transaction-user.ts";
  * response is targeted."
  */
 export abstract class ServerTransaction extends TimedTransaction {
-  /** The request that created the transaction. */
-  readonly request: SipRequest;
   /** The flow the request arrived on; responses go back through it (RFC 3261 §18.2.2). */
   readonly transport: TransactionTransport;
   /** Told about failures and termination; the transaction layer's core unless replaced. */
   user: ServerTransactionUser;
+  /** The method of the request that created the transaction. */
+  readonly method: string;
   /** The branch of the request's top Via, or undefined for an RFC 2543 request without one. */
   readonly branch: string | undefined;
   /** @internal The next live server transaction filed under the same key (same branch, or same Call-ID and CSeq number). */
   nextWithKey: ServerTransaction | undefined = undefined;
-  /** The most recent response passed to the transport: retransmitted on request retransmissions. */
+  /**
+   * The most recent response passed to the transport as a message: retransmitted on request
+   * retransmissions. Undefined once the final response is kept as {@link #sentFinal} instead.
+   */
   protected lastResponse: SipResponse | undefined = undefined;
+  #request: SipRequest | undefined;
+  /** Sent-by of the request's top Via, for rule 2 of RFC 3261 §17.2.3. */
+  readonly #sentByHost: string;
+  readonly #sentByPort: number | undefined;
+  /** The status of the most recent response sent, 0 before the first. */
+  #status = 0;
+  /** The final response as the transport serialized it, when it can (see {@link sendFinal}). */
+  #sentFinal: SerializedResponse | undefined = undefined;
 
   constructor(
     request: SipRequest,
@@ -34,31 +48,72 @@ export abstract class ServerTransaction extends TimedTransaction {
     branch: string | undefined,
   ) {
     super(context);
-    this.request = request;
+    this.#request = request;
     this.transport = transport;
     this.user = user;
-    this.branch = branch;
+    this.method = request.method;
+    this.branch = branch === undefined ? undefined : ownCopy(branch);
+    const topVia = request.headers.via()[0];
+    if (topVia === undefined) throw new TypeError("a request without a Via header field cannot be answered");
+    this.#sentByHost = ownCopy(topVia.host);
+    this.#sentByPort = topVia.port;
   }
 
   abstract get kind(): "invite-server" | "non-invite-server";
   abstract get state(): string;
 
-  get method(): string {
-    return this.request.method;
+  /**
+   * The request that created the transaction.
+   *
+   * A non-INVITE transaction lets go of it once its final response is sent, when all it has left
+   * to do is answer retransmissions (RFC 3261 §17.2.2, Completed): the TU was given the request
+   * by `onRequest` and keeps it if it needs it later. An INVITE transaction keeps it to the end:
+   * its TU is told about it again long after the final response (`onUnacknowledged`, a CANCEL).
+   * An RFC 2543 transaction keeps it too: it is matched by its header fields (see
+   * {@link matchesRfc2543}).
+   *
+   * @throws TypeError when read after the transaction let go of it.
+   */
+  get request(): SipRequest {
+    const request = this.#request;
+    if (request === undefined) {
+      throw new TypeError(
+        `a ${this.method} server transaction lets go of its request once its final response is sent`,
+      );
+    }
+    return request;
   }
 
   get terminated(): boolean {
     return this.state === "terminated";
   }
 
-  /** The most recent response sent, if any (the final one once there is one). */
+  /**
+   * The most recent response sent, if any (the final one once there is one). A final response
+   * kept only as bytes is parsed again on each read: an equal message, not the same object.
+   */
   get response(): SipResponse | undefined {
-    return this.lastResponse;
+    if (this.lastResponse !== undefined || this.#sentFinal === undefined) return this.lastResponse;
+    const message = parseMessage(this.#sentFinal.bytes);
+    return message.kind === "response" ? message : undefined;
   }
 
   /** True once a final response (200-699) went to the transport. */
   get finalResponseSent(): boolean {
-    return this.lastResponse !== undefined && this.lastResponse.status >= 200;
+    return this.#status >= 200;
+  }
+
+  /**
+   * Whether a top Via has the sent-by of the request that created the transaction (host names
+   * compared case-insensitively, RFC 3261 §19.1.4).
+   *
+   * @remarks RFC 3261 §17.2.3, rule 2: "the sent-by value in the top Via of the request is equal
+   * to the one in the request that created the transaction".
+   */
+  hasSentBy(via: Via): boolean {
+    if (via.port !== this.#sentByPort) return false;
+    const host = this.#sentByHost;
+    return host === via.host || host.toLowerCase() === via.host.toLowerCase();
   }
 
   /** Starts the timers the initial state needs; the transaction layer calls this once. */
@@ -89,6 +144,7 @@ export abstract class ServerTransaction extends TimedTransaction {
    * occurred, and MUST remain in the current state."
    */
   protected send(response: SipResponse): void {
+    this.#status = response.status;
     let pending: void | Promise<void>;
     try {
       pending = this.transport.send(response);
@@ -96,6 +152,61 @@ export abstract class ServerTransaction extends TimedTransaction {
       this.#transportFailed(error);
       return;
     }
+    this.#watch(pending);
+  }
+
+  /**
+   * Sends the final response and keeps it for retransmission as the bytes the transport made of
+   * it, when the transport can serialize, rather than as the parsed message. The peer receives
+   * the same bytes either way.
+   */
+  protected sendFinal(response: SipResponse): void {
+    const transport = this.transport;
+    if (transport.serializeResponse === undefined) {
+      this.lastResponse = response;
+      this.send(response);
+      return;
+    }
+    this.#status = response.status;
+    this.lastResponse = undefined;
+    let serialized: SerializedResponse;
+    try {
+      serialized = transport.serializeResponse(response);
+    } catch (error) {
+      this.lastResponse = response;
+      this.#transportFailed(error);
+      return;
+    }
+    this.#sentFinal = serialized;
+    this.#sendSerialized(serialized);
+  }
+
+  /**
+   * Lets go of the request (see {@link request}), unless the transaction is matched by the
+   * request's header fields (RFC 2543, see {@link matchesRfc2543}) or filed under them.
+   */
+  protected releaseRequest(): void {
+    if (isRfc3261Branch(this.branch)) this.#request = undefined;
+  }
+
+  /** Sends the most recent response again, from its bytes when it is kept as bytes. */
+  protected resend(): void {
+    if (this.#sentFinal !== undefined) this.#sendSerialized(this.#sentFinal);
+    else if (this.lastResponse !== undefined) this.send(this.lastResponse);
+  }
+
+  #sendSerialized(serialized: SerializedResponse): void {
+    let pending: void | Promise<void>;
+    try {
+      pending = serialized.send();
+    } catch (error) {
+      this.#transportFailed(error);
+      return;
+    }
+    this.#watch(pending);
+  }
+
+  #watch(pending: void | Promise<void>): void {
     if (pending !== undefined) pending.then(undefined, (error: unknown) => this.#transportFailed(error));
   }
 

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../clock.ts";
-import type { SipRequest, SipResponse, Via } from "../message/types.ts";
+import type { SipRequest, SipResponse } from "../message/types.ts";
 import { isRfc3261Branch } from "./branch.ts";
 import { createCancel } from "./cancel-request.ts";
 import { ClientTransaction } from "./client-transaction.ts";
@@ -173,8 +173,10 @@ export class TransactionLayer {
       request.method === "INVITE"
         ? new InviteServerTransaction(request, transport, this.user, this.#context, branch)
         : new NonInviteServerTransaction(request, transport, this.user, this.#context, branch);
-    const [table, key] = isRfc3261Branch(branch)
-      ? [this.#servers, branch]
+    // Filed under the transaction's own copy of the branch: the parsed one may be a slice that
+    // keeps the request's header section alive as long as the key (see `ownCopy`).
+    const [table, key] = isRfc3261Branch(transaction.branch)
+      ? [this.#servers, transaction.branch]
       : [this.#legacy, rfc2543Key(request)];
     transaction.nextWithKey = table.get(key);
     table.set(key, transaction);
@@ -207,7 +209,7 @@ export class TransactionLayer {
     }
     const method = request.method === "ACK" ? "INVITE" : request.method;
     for (let tx = this.#servers.get(branch); tx !== undefined; tx = tx.nextWithKey) {
-      if (tx.method === method && sameSentBy(tx, topVia)) return tx;
+      if (tx.method === method && tx.hasSentBy(topVia)) return tx;
     }
     return undefined;
   }
@@ -232,7 +234,7 @@ export class TransactionLayer {
       return undefined;
     }
     for (let tx = this.#servers.get(branch); tx !== undefined; tx = tx.nextWithKey) {
-      if (tx.method !== "CANCEL" && tx.method !== "ACK" && sameSentBy(tx, topVia)) return tx;
+      if (tx.method !== "CANCEL" && tx.method !== "ACK" && tx.hasSentBy(topVia)) return tx;
     }
     return undefined;
   }
@@ -311,14 +313,4 @@ function rfc3261_8_1_1_7(request: SipRequest): string {
     throw new TypeError("the top Via of a request sent through a client transaction needs a z9hG4bK branch");
   }
   return branch;
-}
-
-/**
- * Rule 2 of RFC 3261 §17.2.3: the sent-by of the request's top Via equals the one of the
- * request that created the transaction (host names compared case-insensitively, §19.1.4).
- */
-function sameSentBy(transaction: ServerTransaction, topVia: Via): boolean {
-  const own = transaction.request.headers.via()[0];
-  if (own === undefined || own.port !== topVia.port) return false;
-  return own.host === topVia.host || own.host.toLowerCase() === topVia.host.toLowerCase();
 }

@@ -1,4 +1,19 @@
-import type { SipMessage } from "../message/types.ts";
+import type { SipMessage, SipResponse } from "../message/types.ts";
+
+/**
+ * A response the transport turned into bytes once, with where to send them, so that sending it
+ * again costs neither a serialization nor the parsed message kept alive until then.
+ */
+export interface SerializedResponse {
+  /** The bytes every transmission puts on the wire. */
+  readonly bytes: Uint8Array;
+  /**
+   * Sends the bytes the way `TransactionTransport.send` sends the response they came from: to
+   * the same destinations, tried in the same order. A synchronous throw or a rejected promise is
+   * a transport error, as for `send`.
+   */
+  send(): void | Promise<void>;
+}
 
 /**
  * The transport as one transaction sees it: a flow already bound to one destination.
@@ -25,4 +40,11 @@ export interface TransactionTransport {
    * (RFC 3261 §18.4), reported to the transaction user.
    */
   send(message: SipMessage): void | Promise<void>;
+  /**
+   * Serializes a final response once, for a server transaction that then keeps only the bytes
+   * while it absorbs retransmissions of the request (a non-INVITE server transaction stays 64*T1
+   * in Completed over UDP). Optional: without it the transaction keeps the parsed response and
+   * sends it with `send` each time.
+   */
+  serializeResponse?(response: SipResponse): SerializedResponse;
 }

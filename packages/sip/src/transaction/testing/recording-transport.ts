@@ -1,6 +1,8 @@
 import type { Clock } from "../../clock.ts";
+import { parseMessage } from "../../message/parse-message.ts";
+import { serializeMessage } from "../../message/serialize-message.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../../message/types.ts";
-import type { TransactionTransport } from "../transaction-transport.ts";
+import type { SerializedResponse, TransactionTransport } from "../transaction-transport.ts";
 
 /** One message a transaction handed to the transport, with the clock reading at that moment. */
 export interface SentMessage {
@@ -10,7 +12,8 @@ export interface SentMessage {
 
 /**
  * A transaction transport for tests: records what is sent and when, and can be told to fail
- * synchronously (`throwOnSend`) or asynchronously (`rejectOnSend`).
+ * synchronously (`throwOnSend`) or asynchronously (`rejectOnSend`). Final responses go through
+ * `serializeResponse`, as with the transport layer's flows.
  */
 export class RecordingTransport implements TransactionTransport {
   readonly reliable: boolean;
@@ -28,6 +31,12 @@ export class RecordingTransport implements TransactionTransport {
     this.sent.push({ at: this.#clock.now(), message });
     if (this.throwOnSend !== undefined) throw this.throwOnSend;
     if (this.rejectOnSend !== undefined) return Promise.reject(this.rejectOnSend);
+  }
+
+  /** Serializes as the transport layer does; each send of the bytes is recorded as the message they parse to. */
+  serializeResponse(response: SipResponse): SerializedResponse {
+    const bytes = serializeMessage(response);
+    return { bytes, send: () => this.send(parseMessage(bytes)) };
   }
 
   /** Clock readings of every sent request with that method. */
