@@ -62,6 +62,8 @@ export class CreditControlService {
     const transaction = <T>(work: (tx: Executor) => Promise<T>) => this.deps.calls.transaction(work);
     this.admissions = new GroupCommit({
       transaction,
+      // A call waits for its credit hold: a short wait, batching the admissions of a busy node.
+      collectMs: 3,
       run: ({ admission, at }, tx) => this.authoriseIn(admission, at, tx),
       isRefusal,
       // PostgreSQL: every balance the batch reads, locked at once in account order (lockedBalances
@@ -76,6 +78,8 @@ export class CreditControlService {
     });
     this.answers = new GroupCommit({
       transaction,
+      // Nothing waits for an answer's record but crash recovery, which charges from it.
+      collectMs: 20,
       run: async ({ callId, at }, tx) => {
         if (!(await this.deps.calls.markAnswered(callId, at, tx))) {
           throw fail("BILLING.CALL_NOT_FOUND", "No such call in progress.");
