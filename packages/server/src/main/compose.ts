@@ -132,7 +132,7 @@ export function composeServices(db: Kysely<Database>, options: ServiceOptions): 
   const now = options.now;
   const cacheMs = options.signallingCacheMs;
   const accounts = new AccountsService({ repository: new AccountsRepository(db), now, cacheMs });
-  const rating = new RatingService({ repository: new RatingRepository(db), accounts, now });
+  const rating = new RatingService({ repository: new RatingRepository(db), accounts, now, cacheMs });
   const ledger = new LedgerService({ repository: new LedgerRepository(db), accounts, now });
   const cdrs = new CdrService({ repository: new CdrRepository(db), rating, ledger, now });
   const creditControl = new CreditControlService({

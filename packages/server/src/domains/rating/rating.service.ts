@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AccountsService } from "../accounts/accounts.service.ts";
 import { DomainError } from "../domain-error.ts";
+import { ShortLivedCache } from "../short-lived-cache.ts";
 import { RateTable } from "./rate-table.ts";
 import type { RatingErrorCode } from "./rating.errors.ts";
 import type { RatingRepository } from "./rating.repository.ts";
@@ -18,6 +19,12 @@ export interface RatingServiceDeps {
   repository: RatingRepository;
   accounts: AccountsService;
   now?: () => Date;
+  /**
+   * How long rating reuses which plan an account is on (ms, default 1000). A plan changed or a
+   * deck imported through this service applies to the next call; through another node, within
+   * this time.
+   */
+  cacheMs?: number;
 }
 
 const fail = (code: RatingErrorCode, message: string, details?: Record<string, unknown>) =>
@@ -45,9 +52,12 @@ export class RatingService {
   private readonly now: () => Date;
   /** Rate tables by plan id, each valid for one revision of its plan. */
   private readonly tables = new Map<string, { revision: number; table: Promise<RateTable> }>();
+  /** Each account's plan as read last (the plan's revision says whether its table is current). */
+  private readonly plans: ShortLivedCache<string, RatePlan | null | undefined>;
 
   constructor(private readonly deps: RatingServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.plans = new ShortLivedCache({ ttlMs: deps.cacheMs ?? 1000 });
   }
 
   /**
@@ -90,6 +100,7 @@ export class RatingService {
       return { planId: plan.id, created, imported: rates.length };
     });
     this.tables.delete(result.planId);
+    this.plans.clear();
     return result;
   }
 
@@ -129,6 +140,7 @@ export class RatingService {
     }
     await this.deps.repository.setPrices(plan.id, next, this.now().toISOString());
     this.tables.delete(plan.id);
+    this.plans.clear();
     return this.plan(plan.id);
   }
 
@@ -143,12 +155,13 @@ export class RatingService {
       );
     }
     await this.deps.repository.assignPlan(accountId, plan.id);
+    this.plans.forget(accountId);
     return plan;
   }
 
   /** The plan an account's calls are rated by. */
   async planOf(accountId: string): Promise<RatePlan> {
-    const plan = await this.deps.repository.planOfAccount(accountId);
+    const plan = await this.plans.get(accountId, () => this.deps.repository.planOfAccount(accountId));
     if (plan === undefined) await this.deps.accounts.get(accountId);
     if (!plan) throw fail("RATING.NO_PLAN", "The account is on no rate plan.");
     return plan;
