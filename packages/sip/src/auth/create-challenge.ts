@@ -1,4 +1,4 @@
-import { randomBytes as cryptoRandomBytes } from "node:crypto";
+import { pooledRandomBytes } from "../message/identifiers.ts";
 import type { AuthHeader } from "../message/types.ts";
 import type { DigestAlgorithm } from "./digest-algorithm.ts";
 import { DEFAULT_SERVER_ALGORITHMS, type DigestChallengeConfig } from "./digest-server-config.ts";
@@ -47,7 +47,7 @@ export function createChallenge(
     secret: config.secret,
     realm: config.realm,
     issuedAt: config.now(),
-    randomBytes: config.randomBytes ?? cryptoRandomBytes,
+    randomBytes: config.randomBytes ?? pooledRandomBytes,
   });
   return algorithms.map((algorithm) => {
     const params = new Map<string, string>([

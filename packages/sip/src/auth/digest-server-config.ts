@@ -24,7 +24,7 @@ export interface DigestChallengeConfig {
   nonceLifetimeMs?: number;
   /** Offered and accepted algorithms, most preferred first; default SHA-256 then MD5. */
   algorithms?: readonly DigestAlgorithm[];
-  /** Random source for nonces; defaults to `crypto.randomBytes`. */
+  /** Random source for nonces; defaults to the stack's pool of `crypto.randomBytes`. */
   randomBytes?: (size: number) => Uint8Array;
 }
 

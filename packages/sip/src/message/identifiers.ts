@@ -13,15 +13,23 @@ const POOL_SIZE = 4096;
 let pool = randomBytes(POOL_SIZE);
 let used = 0;
 
-function randomToken(bytes: number): string {
-  if (used + bytes > POOL_SIZE) {
-    // A fresh buffer: tokens already made never share bytes with later ones.
+/**
+ * `size` cryptographically random bytes (at most 4096) from the pool: a view that no later call
+ * shares, as a used-up pool is replaced by a fresh buffer, never refilled.
+ */
+export function pooledRandomBytes(size: number): Buffer {
+  if (size > POOL_SIZE) return randomBytes(size);
+  if (used + size > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);
     used = 0;
   }
-  const token = pool.toString("base64url", used, used + bytes);
-  used += bytes;
-  return token;
+  const bytes = pool.subarray(used, used + size);
+  used += size;
+  return bytes;
+}
+
+function randomToken(bytes: number): string {
+  return pooledRandomBytes(bytes).toString("base64url");
 }
 
 /**
