@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Inbox } from "./testing/wait.ts";
@@ -80,4 +81,19 @@ test("when an IPv4 socket is asked to reach an IPv6 address, then send rejects w
     a.transport.send(message, { address: "::1", port: 9 }),
     (e) => e instanceof TransportError && e.code === "TRANSPORT.NO_ROUTE",
   );
+});
+
+test("when the transport binds, then its receive buffer holds a burst of thousands of datagrams, as far as the kernel allows", async () => {
+  const { transport } = await udp("127.0.0.1");
+  let allowed = Number.POSITIVE_INFINITY;
+  try {
+    allowed = Number(readFileSync("/proc/sys/net/core/rmem_max", "utf8"));
+  } catch {
+    // Not Linux: the system decides.
+  }
+  const granted = transport.receiveBufferSize ?? 0;
+  // Linux doubles the figure asked for its bookkeeping; 4 MiB asked, or rmem_max where lower.
+  assert.ok(granted >= Math.min(4 * 1024 * 1024, allowed), `granted ${granted} bytes`);
+  // Without the request the kernel's default is about 200 KiB: a 50 ms pause at 4,000 datagrams a second overflows it.
+  assert.ok(granted > 1024 * 1024 || allowed < 1024 * 1024);
 });

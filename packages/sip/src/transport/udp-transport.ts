@@ -12,7 +12,16 @@ export interface UdpTransportOptions {
   port?: number;
   /** With an IPv6 `address`, refuse IPv4 traffic (no dual stack). Default false. */
   ipv6Only?: boolean;
+  /**
+   * SO_RCVBUF asked for, in bytes (default 4 MiB); Linux caps it at `net.core.rmem_max`. At a few
+   * thousand datagrams a second, the kernel's default (about 200 KiB) fills during a pause of tens
+   * of milliseconds (a garbage collection, a database checkpoint), and every datagram dropped then
+   * costs the peer a retransmission half a second later.
+   */
+  receiveBufferBytes?: number;
 }
+
+const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 /** The largest UDP payload an IPv4 datagram can carry (65,535 − 20 IP − 8 UDP). */
 const MAX_DATAGRAM = 65_507;
@@ -41,6 +50,11 @@ export class UdpTransport implements Transport {
     return this.#local;
   }
 
+  /** The receive buffer the kernel granted (Linux reports twice the bytes asked, for its bookkeeping). */
+  get receiveBufferSize(): number | undefined {
+    return this.#socket?.getRecvBufferSize();
+  }
+
   onMessage(handler: InboundHandler): void {
     this.#handler = handler;
   }
@@ -48,7 +62,11 @@ export class UdpTransport implements Transport {
   async listen(): Promise<LocalEndpoint> {
     if (this.#local) return this.#local;
     const v6 = isIPv6(this.#options.address);
-    const socket = createSocket({ type: v6 ? "udp6" : "udp4", ipv6Only: this.#options.ipv6Only ?? false });
+    const socket = createSocket({
+      type: v6 ? "udp6" : "udp4",
+      ipv6Only: this.#options.ipv6Only ?? false,
+      recvBufferSize: this.#options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
+    });
     socket.on("message", (bytes, info) => this.#receive(bytes, info.address, info.port));
     socket.bind({ address: this.#options.address, port: this.#options.port ?? 5060 });
     try {
