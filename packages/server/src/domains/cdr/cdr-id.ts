@@ -15,3 +15,12 @@ export function newCdrId(atMs: number = Date.now()): string {
   const random = randomUUID();
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
 }
+
+/**
+ * A call's id, in the same time-ordered layout: it keys the call in progress, the CDR's call id and
+ * the charge's ledger reference, so a busy node appends to those indexes instead of rewriting
+ * pages all over them (random v4 ids cost SQLite several dirty pages per call and commit).
+ */
+export function newCallId(): string {
+  return newCdrId();
+}

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { MediaControl } from "@zaqros/media";
 import {
   type Clock,
@@ -17,6 +16,7 @@ import {
   type TimerHandle,
   type TimerValues,
 } from "@zaqros/sip";
+import { newCallId } from "../../domains/cdr/cdr-id.ts";
 import type { AccountsService } from "../../domains/accounts/accounts.service.ts";
 import type { DevicesService } from "../../domains/devices/devices.service.ts";
 import type { NumbersService } from "../../domains/numbers/numbers.service.ts";
@@ -253,7 +253,7 @@ export class SipEdge {
     transaction: ServerTransaction,
     origin: ReceivedFrom,
   ): Promise<void> {
-    const callId = randomUUID();
+    const callId = newCallId();
     const billing = this.options.billing;
     const result = await admitCall(request, origin, {
       gate: this.gate,
