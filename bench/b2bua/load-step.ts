@@ -16,6 +16,12 @@ const FAILURE_LIMIT = 0.001;
  * before its backlog turns into failures.
  */
 const RETRANSMISSION_LIMIT = 0.01;
+/**
+ * A step also fails when the mean time to the final 200 exceeds this: with deep socket buffers an
+ * overloaded server queues instead of dropping, and answers within T1 for a whole step while its
+ * queue grows. A server that keeps up answers in a few milliseconds.
+ */
+const ANSWER_LIMIT_MS = 100;
 /** Below this share of the rate asked, SIPp (not the server) is the limit. */
 const GENERATOR_SHARE = 0.9;
 
@@ -121,7 +127,10 @@ export async function loadStep(
   const loads = cpuLoad.sample();
   const serverCoreBusy = placement.server === undefined ? undefined : loads.get(`cpu${placement.server}`);
   const failed = Math.max(step.counters.failed, calls - step.counters.successful);
-  const late = !options.failuresOnly && step.counters.retransmissions / calls > RETRANSMISSION_LIMIT;
+  const late =
+    !options.failuresOnly &&
+    (step.counters.retransmissions / calls > RETRANSMISSION_LIMIT ||
+      (step.counters.meanResponseMs ?? 0) > ANSWER_LIMIT_MS);
   const generatorLimited = step.achievedRate < rate * GENERATOR_SHARE;
   const verdict: Verdict =
     failed / calls >= FAILURE_LIMIT || late ? "fail" : generatorLimited ? "generator-limited" : "pass";
