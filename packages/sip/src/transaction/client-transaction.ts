@@ -14,8 +14,6 @@ import type { ClientTransactionUser, TransactionFailure } from "./transaction-us
  * it can be a UA or a stateful proxy), and reliably deliver the request to a server transaction."
  */
 export abstract class ClientTransaction extends TimedTransaction {
-  /** The request as passed to the transport ("the original request"). */
-  readonly request: SipRequest;
   readonly transport: TransactionTransport;
   user: ClientTransactionUser;
   /** The branch of the request's top Via. */
@@ -24,6 +22,9 @@ export abstract class ClientTransaction extends TimedTransaction {
   nextWithBranch: ClientTransaction | undefined = undefined;
   /** True once a final response (or a made-up 408/503) went to the TU. */
   protected finalPassedUp = false;
+  /** The method of the request that created the transaction. */
+  readonly method: string;
+  #request: SipRequest | undefined;
 
   constructor(
     request: SipRequest,
@@ -33,7 +34,8 @@ export abstract class ClientTransaction extends TimedTransaction {
     branch: string,
   ) {
     super(context);
-    this.request = request;
+    this.#request = request;
+    this.method = request.method;
     this.transport = transport;
     this.user = user;
     this.branch = branch;
@@ -42,8 +44,24 @@ export abstract class ClientTransaction extends TimedTransaction {
   abstract get kind(): "invite-client" | "non-invite-client";
   abstract get state(): string;
 
-  get method(): string {
-    return this.request.method;
+  /**
+   * The request as passed to the transport ("the original request"). An INVITE transaction lets
+   * go of it once a 2xx has arrived (RFC 6026 Accepted): from then on it only absorbs 2xx
+   * retransmissions for 64*T1, and the TU that sent the request keeps it if it needs it.
+   *
+   * @throws TypeError when read after the transaction let go of it.
+   */
+  get request(): SipRequest {
+    const request = this.#request;
+    if (request === undefined) {
+      throw new TypeError(`a ${this.method} client transaction lets go of its request once it has a 2xx`);
+    }
+    return request;
+  }
+
+  /** Lets go of the request (see {@link request}). */
+  protected releaseRequest(): void {
+    this.#request = undefined;
   }
 
   get terminated(): boolean {

@@ -248,6 +248,27 @@ describe("INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)", () => {
     });
   }
 
+  test("when a 2xx arrives, then the transaction lets go of the INVITE and still absorbs the 2xx's retransmissions until Timer M", () => {
+    const { clock, user, layer, transport, invite } = setUp(false);
+    const tx = layer.sendRequest(invite, transport, {
+      receiveResponse: (response) => user.receiveResponse(response),
+    }) as InviteClientTransaction;
+    clock.advance(100);
+    assert.equal(tx.request, invite);
+    layer.receiveResponse(sampleResponse(invite, 200, { toTag: "b" }));
+    assert.throws(() => tx.request, TypeError, "not held for Timer M's 32 s");
+    assert.equal(tx.method, "INVITE");
+    assert.equal(
+      layer.receiveResponse(sampleResponse(invite, 200, { toTag: "b" })),
+      true,
+      "a retransmitted 2xx still matches",
+    );
+    assert.deepEqual(transport.requestTimes("INVITE"), [0], "and the INVITE is never sent again");
+    clock.advance(32_000);
+    assert.equal(tx.state, "terminated");
+    layer.close();
+  });
+
   test("when Timer B fires, then the 408 the TU gets carries the INVITE's Call-ID, CSeq and From tag", () => {
     const { clock, user, layer, transport, invite } = setUp(false);
     layer.sendRequest(invite, transport, user);

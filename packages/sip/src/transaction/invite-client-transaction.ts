@@ -216,6 +216,8 @@ export class InviteClientTransaction extends ClientTransaction {
     this.setTimeoutTimer(this.context.timers.timerM);
     this.finalPassedUp = true;
     this.passUp(response);
+    // Nothing in Accepted sends the request again: held for 64*T1, it would only weigh on memory.
+    this.releaseRequest();
   }
 
   /**

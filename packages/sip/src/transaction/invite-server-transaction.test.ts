@@ -234,6 +234,27 @@ describe("INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)", () => {
     layer.close();
   });
 
+  test("when the 2xx is acknowledged, then the transaction lets go of the INVITE and still absorbs its retransmissions until Timer L", () => {
+    const clock = new FakeClock();
+    const user = new RecordingUser();
+    const layer = new TransactionLayer({ clock, user });
+    const transport = new RecordingTransport(clock, false);
+    const invite = sampleRequest();
+    const tx = layer.receiveRequest(invite, transport) as InviteServerTransaction;
+    tx.respond(createResponse(invite, 200, undefined, { toTag: "ours" }));
+    assert.equal(tx.request, invite, "kept while the 2xx may go unacknowledged (onUnacknowledged)");
+    layer.receiveRequest(sampleRequest({ method: "ACK", toTag: "ours" }), transport);
+    assert.equal(user.acks.length, 1);
+    assert.throws(() => tx.request, TypeError, "not held for the rest of Timer L's 32 s");
+    const sent = transport.sent.length;
+    assert.equal(layer.receiveRequest(invite, transport), tx, "a retransmitted INVITE still matches");
+    assert.equal(transport.sent.length, sent, "and is absorbed");
+    assert.equal(tx.state, "accepted");
+    clock.advance(32_000);
+    assert.equal(tx.state, "terminated");
+    layer.close();
+  });
+
   test("when tryingDelay is 0, then the 100 Trying goes out before the TU sees the INVITE", () => {
     const clock = new FakeClock();
     const user = new RecordingUser();

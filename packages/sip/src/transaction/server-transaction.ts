@@ -67,10 +67,11 @@ export abstract class ServerTransaction extends TimedTransaction {
    *
    * A non-INVITE transaction lets go of it once its final response is sent, when all it has left
    * to do is answer retransmissions (RFC 3261 §17.2.2, Completed): the TU was given the request
-   * by `onRequest` and keeps it if it needs it later. An INVITE transaction keeps it to the end:
-   * its TU is told about it again long after the final response (`onUnacknowledged`, a CANCEL).
-   * An RFC 2543 transaction keeps it too: it is matched by its header fields (see
-   * {@link matchesRfc2543}).
+   * by `onRequest` and keeps it if it needs it later. An INVITE transaction keeps it until the ACK
+   * of its 2xx (RFC 6026 Accepted: afterwards it only absorbs retransmissions until Timer L), and
+   * to the end after any other final response: its TU may be told about it again long after
+   * (`onUnacknowledged`, a CANCEL, Timer H). An RFC 2543 transaction keeps it throughout: it is
+   * matched by its header fields (see {@link matchesRfc2543}).
    *
    * @throws TypeError when read after the transaction let go of it.
    */
@@ -78,7 +79,7 @@ export abstract class ServerTransaction extends TimedTransaction {
     const request = this.#request;
     if (request === undefined) {
       throw new TypeError(
-        `a ${this.method} server transaction lets go of its request once its final response is sent`,
+        `a ${this.method} server transaction has let go of its request (final response sent or 2xx acknowledged)`,
       );
     }
     return request;

@@ -279,7 +279,8 @@ export class SipEdge {
       return;
     }
     if (transaction.terminated || transaction.finalResponseSent) return;
-    this.stack.respond(transaction, createResponse(request, 100, "Trying"));
+    // No 100 Trying here: the INVITE server transaction sends one itself when nothing else went
+    // out within 200 ms (RFC 3261 §17.2.1), and a carrier's 180 usually comes sooner.
     const aTarget: RequestTarget = {
       protocol: origin.source.protocol,
       host: origin.source.address,
