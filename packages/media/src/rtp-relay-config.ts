@@ -28,9 +28,10 @@ export interface RtpRelayConfig {
   readonly socketReceiveBufferBytes?: number;
   /**
    * Released socket pairs kept bound for later calls instead of closed (each is two sockets, two
-   * file descriptors); 0 closes every pair on release. Default 1024: at 2 pairs a call and the
-   * default quarantine, every pair is reused while up to 256 calls end a second (the queue must
-   * hold what is released during one quarantine). Never more than the range holds in any case.
+   * file descriptors); 0 closes every pair on release. Default: as many as the range holds, so
+   * idle pairs never use more descriptors than a fully used range would. How many stay idle
+   * follows the load: about what is released during one quarantine (2 pairs a call), as idle pairs
+   * past their quarantine are reused before any fresh port is bound.
    */
   readonly idleSocketPairs?: number;
   /** A released pair is reused only after this long, while a fresh pair can still be bound. Default 2000 ms. */
@@ -51,7 +52,8 @@ export interface ResolvedRelayConfig {
   readonly strictSource: boolean;
   readonly replaceOrigin: boolean;
   readonly socketReceiveBufferBytes: number | undefined;
-  readonly idleSocketPairs: number;
+  /** Undefined: as many as the range holds. */
+  readonly idleSocketPairs: number | undefined;
   readonly socketPairQuarantineMs: number;
   readonly clock: Clock;
 }
@@ -88,7 +90,8 @@ export function resolveRelayConfig(config: RtpRelayConfig): ResolvedRelayConfig 
       config.socketReceiveBufferBytes === undefined
         ? undefined
         : positive("socketReceiveBufferBytes", config.socketReceiveBufferBytes),
-    idleSocketPairs: count("idleSocketPairs", config.idleSocketPairs ?? 1024),
+    idleSocketPairs:
+      config.idleSocketPairs === undefined ? undefined : count("idleSocketPairs", config.idleSocketPairs),
     socketPairQuarantineMs: notNegative("socketPairQuarantineMs", config.socketPairQuarantineMs ?? 2000),
     clock: config.clock ?? systemClock,
   };

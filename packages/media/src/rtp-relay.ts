@@ -47,7 +47,7 @@ export class RtpRelay implements MediaControl {
       ...(this.#config.socketReceiveBufferBytes === undefined
         ? {}
         : { receiveBufferBytes: this.#config.socketReceiveBufferBytes }),
-      idleLimit: this.#config.idleSocketPairs,
+      idleLimit: this.#config.idleSocketPairs ?? this.#pool.available,
       quarantineMs: this.#config.socketPairQuarantineMs,
       clock: this.#config.clock,
     });
