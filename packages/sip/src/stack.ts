@@ -94,10 +94,12 @@ export interface SipStackDelegate {
    */
   onRequest(request: SipRequest, transaction: ServerTransaction, origin: ReceivedFrom): void | Promise<void>;
   /**
-   * Asked first about a new request (not ACK, not CANCEL, matching no transaction, passing the
-   * request checks): a response returned here is sent statelessly and no transaction is made, so
-   * nothing is kept for the request. Meant for digest challenges, which would otherwise hold a
-   * transaction for 64*T1 per 401/407; undefined goes on to `onRequest`.
+   * Asked first about every request but ACK and CANCEL, before any transaction: a response
+   * returned here is sent statelessly and no transaction is made, so nothing is kept for the
+   * request (unless the request matches a live transaction or fails the request checks: then it
+   * takes the stateful path and the response is dropped, so this must have no side effects).
+   * Meant for digest challenges, which would otherwise hold a transaction for 64*T1 per 401/407;
+   * undefined goes on to `onRequest`.
    *
    * @remarks RFC 3261 §8.2.7: "A stateless UAS ... can be used to respond to requests with
    * challenges" and does not retransmit; "A stateless UAS MUST NOT send provisional (1xx)
@@ -430,8 +432,6 @@ export class SipStack {
     const delegate = this.#delegate;
     if (delegate.answerStatelessly === undefined || request.method === "ACK" || request.method === "CANCEL")
       return false;
-    if (this.transactionLayer.findServerTransaction(request) !== undefined) return false;
-    if (this.#checks !== false && checkRequest(request, this.#checks) !== null) return false;
     let response: SipResponse | undefined;
     try {
       response = delegate.answerStatelessly(request, origin);
@@ -442,6 +442,10 @@ export class SipStack {
     }
     if (response === undefined) return false;
     if (response.status < 200) throw new RangeError("a stateless answer must be a final response");
+    // Asked first because it is cheap and usually declines; a retransmission of a request that has
+    // a transaction, or one the request checks refuse, takes the stateful path after all.
+    if (this.transactionLayer.findServerTransaction(request) !== undefined) return false;
+    if (this.#checks !== false && checkRequest(request, this.#checks) !== null) return false;
     this.transportLayer.sendResponse(response, origin).catch((error: unknown) => {
       this.#delegate.onDiscard?.({ reason: "stateless-answer-not-sent", source: origin.source, error });
     });

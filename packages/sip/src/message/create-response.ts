@@ -40,16 +40,16 @@ export function createResponse(
 ): SipResponse {
   const source = request.headers;
   const headers = new Headers();
-  for (const via of source.getRaw("via")) headers.append("Via", via);
-  for (const from of source.getRaw("from")) headers.append("From", from);
+  headers.copyFrom(source, "Via");
+  headers.copyFrom(source, "From");
   const to = source.first("to");
   if (to !== undefined) {
     const needsTag = !source.to().params.has("tag") && (status > 100 || init.toTag !== undefined);
     headers.append("To", needsTag ? `${to};tag=${init.toTag ?? generateTag()}` : to);
   }
-  for (const callId of source.getRaw("call-id")) headers.append("Call-ID", callId);
-  for (const cseq of source.getRaw("cseq")) headers.append("CSeq", cseq);
-  if (status === 100) for (const ts of source.getRaw("timestamp")) headers.append("Timestamp", ts);
+  headers.copyFrom(source, "Call-ID");
+  headers.copyFrom(source, "CSeq");
+  if (status === 100) headers.copyFrom(source, "Timestamp");
   for (const [name, value] of init.headers ?? []) headers.append(name, value);
   const body = bodyBytes(init.body);
   if (body.length > 0 && init.contentType === undefined) {

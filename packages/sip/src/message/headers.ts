@@ -112,6 +112,29 @@ export class Headers implements SipHeaders {
     }
   }
 
+  /**
+   * Appends every value `from` holds under `name`, as they are: values in a Headers are clean
+   * already (each went through `append` or the parser), so they are not checked again. For
+   * building a response from its request, where the copies are most of the work.
+   */
+  copyFrom(from: SipHeaders, name: string): void {
+    if (!(from instanceof Headers)) {
+      for (const value of from.getRaw(name)) this.append(name, value);
+      return;
+    }
+    checkName(name);
+    const key = headerKey(name);
+    const keys = from.#keys;
+    let copied = false;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
+      this.#fields.push({ name, value: from.#fields[i]!.value });
+      this.#keys.push(key);
+      copied = true;
+    }
+    if (copied) this.#invalidate(key);
+  }
+
   prepend(name: string, value: string): void {
     checkName(name);
     const key = headerKey(name);
