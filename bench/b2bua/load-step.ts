@@ -69,8 +69,12 @@ export interface StepContext {
   files: { users: string; stats: string };
 }
 
-/** Waits until the server uses under 5% of a core for a second (transactions draining), at most `limitMs`. */
-export async function settle(pids: () => number[], limitMs = 8_000): Promise<void> {
+/**
+ * Waits until the server uses under 5% of a core for a second, at most `limitMs`: after an
+ * overloaded step, transactions and retransmissions drain for up to 64*T1 (32 s), and a step
+ * started meanwhile measures the last one's aftermath, not its own rate.
+ */
+export async function settle(pids: () => number[], limitMs = 35_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   let before = usageOf(pids()).cpuSeconds;
   while (Date.now() < deadline) {
