@@ -16,8 +16,8 @@ import {
   type TimerHandle,
   type TimerValues,
 } from "@zaqros/sip";
-import { newCallId } from "../../domains/cdr/cdr-id.ts";
 import type { AccountsService } from "../../domains/accounts/accounts.service.ts";
+import { newCallId } from "../../domains/cdr/cdr-id.ts";
 import type { DevicesService } from "../../domains/devices/devices.service.ts";
 import type { NumbersService } from "../../domains/numbers/numbers.service.ts";
 import type { RegistrationsService } from "../../domains/registrations/registrations.service.ts";
