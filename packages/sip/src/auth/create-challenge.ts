@@ -50,14 +50,50 @@ export function createChallenge(
     randomBytes: config.randomBytes ?? pooledRandomBytes,
   });
   return algorithms.map((algorithm) => {
-    const params = new Map<string, string>([
-      ["realm", config.realm],
-      ["nonce", nonce],
-      ["algorithm", algorithm],
-      ["qop", "auth"],
-    ]);
-    if (options.stale === true) params.set("stale", "true");
-    const header: AuthHeader = { scheme: "Digest", params };
-    return { algorithm, header, value: serializeChallenge(header) };
+    const [before, after] = valueAround(config.realm, algorithm, options.stale === true);
+    return {
+      algorithm,
+      get header(): AuthHeader {
+        return challengeHeader(config.realm, nonce, algorithm, options.stale === true);
+      },
+      value: before + nonce + after,
+    };
   });
+}
+
+function challengeHeader(
+  realm: string,
+  nonce: string,
+  algorithm: DigestAlgorithm,
+  stale: boolean,
+): AuthHeader {
+  const params = new Map<string, string>([
+    ["realm", realm],
+    ["nonce", nonce],
+    ["algorithm", algorithm],
+    ["qop", "auth"],
+  ]);
+  if (stale) params.set("stale", "true");
+  return { scheme: "Digest", params };
+}
+
+/** A nonce stand-in: base64url, like every nonce, so it serializes exactly as a nonce does. */
+const PLACEHOLDER = "NONCEPLACEHOLDER";
+/**
+ * The serialized challenge around its nonce, per realm, algorithm and stale flag: a challenge
+ * goes out for every REGISTER and call a phone starts, and only the nonce differs between them.
+ */
+const templates = new Map<string, readonly [string, string]>();
+
+function valueAround(realm: string, algorithm: DigestAlgorithm, stale: boolean): readonly [string, string] {
+  const key = `${realm}\u0000${algorithm}\u0000${stale}`;
+  let template = templates.get(key);
+  if (template === undefined) {
+    const whole = serializeChallenge(challengeHeader(realm, PLACEHOLDER, algorithm, stale));
+    // The nonce's own position: a realm may hold any text, but never an unescaped quote.
+    const at = whole.indexOf(`nonce="${PLACEHOLDER}"`) + 'nonce="'.length;
+    template = [whole.slice(0, at), whole.slice(at + PLACEHOLDER.length)];
+    if (templates.size < 64) templates.set(key, template);
+  }
+  return template;
 }
