@@ -21,6 +21,7 @@
  * `socketPairQuarantineMs` (the warm socket-pair pool); a relay without that pool ignores them.
  */
 import { RtpRelay, type RtpRelayConfig } from "@zaqros/media";
+import { phoneSdp } from "./phone-sdp.ts";
 
 const options = parseOptions(process.argv.slice(2));
 
@@ -39,25 +40,8 @@ function parseOptions(args: string[]) {
   };
 }
 
-function sdp(port: number, sessionId: number): string {
-  return [
-    "v=0",
-    `o=bench ${sessionId} 1 IN IP4 127.0.0.1`,
-    "s=-",
-    "c=IN IP4 127.0.0.1",
-    "t=0 0",
-    `m=audio ${port} RTP/AVP 8 101`,
-    "a=rtpmap:8 PCMA/8000",
-    "a=rtpmap:101 telephone-event/8000",
-    "a=fmtp:101 0-16",
-    "a=ptime:20",
-    "a=sendrecv",
-    "",
-  ].join("\r\n");
-}
-
-const OFFER = sdp(40000, 1);
-const ANSWER = sdp(40002, 2);
+const OFFER = phoneSdp(40000, 1, true);
+const ANSWER = phoneSdp(40002, 2, true);
 
 // Passed as a plain record, so the same script runs against a relay that predates these keys.
 const poolConfig: Record<string, number> = {};

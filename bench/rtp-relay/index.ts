@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { RtpRelay } from "@zaqros/media";
+import { phoneSdp } from "./phone-sdp.ts";
 import {
   type CallTarget,
   formatCalls,
@@ -56,21 +57,6 @@ function parseOptions(args: string[]) {
   };
 }
 
-function sdp(port: number, sessionId: number): string {
-  return [
-    "v=0",
-    `o=bench ${sessionId} 1 IN IP4 127.0.0.1`,
-    "s=-",
-    "c=IN IP4 127.0.0.1",
-    "t=0 0",
-    `m=audio ${port} RTP/AVP 8`,
-    "a=rtpmap:8 PCMA/8000",
-    "a=ptime:20",
-    "a=sendrecv",
-    "",
-  ].join("\r\n");
-}
-
 function mediaPort(body: string): number {
   return Number(/^m=audio (\d+)/m.exec(body)![1]);
 }
@@ -94,17 +80,17 @@ const percent = (share: number, digits = 0) => `${(share * 100).toFixed(digits)}
 /** Heap and RSS growth per answered call with one audio stream, before any traffic. */
 async function measureMemory(calls: number) {
   const relay = new RtpRelay({ portMin: PORT_MIN, portMax: PORT_MAX });
-  await relay.allocate({ callId: "warm-up", offer: sdp(9, 0) });
-  await relay.update({ callId: "warm-up", from: "callee", kind: "answer", sdp: sdp(9, 1) });
+  await relay.allocate({ callId: "warm-up", offer: phoneSdp(9, 0) });
+  await relay.update({ callId: "warm-up", from: "callee", kind: "answer", sdp: phoneSdp(9, 1) });
   await relay.release("warm-up");
   const before = memory();
   for (let i = 0; i < calls; i++) {
-    await relay.allocate({ callId: `memory-${i}`, offer: sdp(10000 + (i % 5000) * 2, i) });
+    await relay.allocate({ callId: `memory-${i}`, offer: phoneSdp(10000 + (i % 5000) * 2, i) });
     await relay.update({
       callId: `memory-${i}`,
       from: "callee",
       kind: "answer",
-      sdp: sdp(16000 + (i % 5000) * 2, i),
+      sdp: phoneSdp(16000 + (i % 5000) * 2, i),
     });
   }
   const after = memory();
@@ -272,12 +258,12 @@ async function main() {
     for (let i = targets.length; i < count; i++) {
       const side = i % ready.callerPorts.length;
       const callId = `bench-${i}`;
-      const offer = await relay.allocate({ callId, offer: sdp(ready.callerPorts[side]!, i) });
+      const offer = await relay.allocate({ callId, offer: phoneSdp(ready.callerPorts[side]!, i) });
       const answer = await relay.update({
         callId,
         from: "callee",
         kind: "answer",
-        sdp: sdp(ready.calleePorts[side]!, i),
+        sdp: phoneSdp(ready.calleePorts[side]!, i),
       });
       targets.push({ callerLegPort: mediaPort(answer.sdp), calleeLegPort: mediaPort(offer.sdp) });
     }
