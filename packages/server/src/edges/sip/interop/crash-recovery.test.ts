@@ -29,8 +29,17 @@ async function startZaqros(env: Record<string, string>): Promise<ChildProcess> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.push(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("zaqros did not start")), 30_000);
+    // A cold start compiles the sources through tsx; on a busy CI machine that takes a while.
+    const timer = setTimeout(() => reject(new Error(`zaqros did not start in 60 s: ${stderr}`)), 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`zaqros exited with ${code} before it ran: ${stderr}`));
+    });
     child.stdout?.on("data", (chunk) => {
       if (String(chunk).includes("Zaqros is running")) {
         clearTimeout(timer);
@@ -48,6 +57,8 @@ test("when the node is killed with SIGKILL during a call, then on restart the ca
   const env = {
     ZAQROS_DATA_DIR: dataDir,
     ZAQROS_HTTP_PORT: String(await freePort()),
+    // Its own free port: the default (HTTP + 1) may belong to a test running beside this one.
+    ZAQROS_HTTPS_PORT: String(await freePort()),
     ZAQROS_SIP_PORT: String(sipPort),
     ZAQROS_SIP_TLS_PORT: String(await freePort()),
     ZAQROS_SIP_DIGEST_ALGORITHMS: "MD5,SHA-256",
