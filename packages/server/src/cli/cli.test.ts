@@ -57,6 +57,8 @@ async function baseEnv() {
   return {
     ZAQROS_DATA_DIR: mkdtempSync(join(tmpdir(), "zq-cli-")),
     ZAQROS_HTTP_PORT: String(await freePort()),
+    // Its own free port: the default (HTTP + 1) may belong to a test running beside this one.
+    ZAQROS_HTTPS_PORT: String(await freePort()),
     ZAQROS_SIP_PORT: String(await freePort()),
     ZAQROS_SIP_TLS_PORT: String(await freePort()),
   };
