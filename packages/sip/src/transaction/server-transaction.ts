@@ -95,8 +95,15 @@ export abstract class ServerTransaction extends TimedTransaction {
    */
   get response(): SipResponse | undefined {
     if (this.lastResponse !== undefined || this.#sentFinal === undefined) return this.lastResponse;
-    const message = parseMessage(this.#sentFinal.bytes);
-    return message.kind === "response" ? message : undefined;
+    // Bytes the transport could not prepare (an unknown Via transport leaves them empty) or that
+    // are too large to parse again are no response anyone can read: undefined, never a throw to a
+    // caller such as answerCancel.
+    try {
+      const message = parseMessage(this.#sentFinal.bytes);
+      return message.kind === "response" ? message : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** True once a final response (200-699) went to the transport. */
