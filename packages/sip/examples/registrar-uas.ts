@@ -168,8 +168,11 @@ export class RegistrarUas implements SipStackDelegate {
 
   /** The stack answered the INVITE 487; the early dialog ends with it (RFC 3261 §12.3). */
   onCancel(_cancel: SipRequest, cancelled: ServerTransaction): void {
-    if (cancelled.response !== undefined)
-      this.#dialogs.receiveUasResponse(cancelled.request, cancelled.response);
+    // Only an INVITE the CANCEL ended has an early dialog to end (and still holds its request:
+    // an INVITE transaction lets go of it only after an acknowledged 2xx).
+    const response = cancelled.response;
+    if (cancelled.kind === "invite-server" && response?.status === 487)
+      this.#dialogs.receiveUasResponse(cancelled.request, response);
   }
 
   /**

@@ -524,7 +524,11 @@ describe("timing, on a fake clock", () => {
     a.stack.sendRequest(invite, target(b.local), user);
     await runClock(clock, 0);
     const ok = user.inbox.items[0]!;
+    const serverSide = b.delegate.requests.items[0]!.transaction;
+    assert.equal(serverSide.request.method, "INVITE", "held while the 2xx may go unacknowledged");
     await a.stack.sendAck(ackFor(invite, ok), target(b.local));
+    await runClock(clock, 1);
+    assert.throws(() => serverSide.request, TypeError, "let go once acknowledged, not held for Timer L");
     await runClock(clock, 40_000);
     assert.deepEqual(b.transport.responseTimes(200), [0]);
     assert.equal(b.delegate.acks.items.length, 1);

@@ -32,6 +32,7 @@ import type { MessageLimits } from "./message/limits.ts";
 import type { SipRequest, SipResponse, Via } from "./message/types.ts";
 import { answerCancel } from "./transaction/answer-cancel.ts";
 import type { InviteClientTransaction } from "./transaction/invite-client-transaction.ts";
+import { InviteServerTransaction } from "./transaction/invite-server-transaction.ts";
 import type { NonInviteClientTransaction } from "./transaction/non-invite-client-transaction.ts";
 import type { ServerTransaction } from "./transaction/server-transaction.ts";
 import type { TimerValues } from "./transaction/timer-values.ts";
@@ -510,6 +511,9 @@ export class SipStack {
     if (pending !== undefined) {
       this.#pending2xx.delete(key!);
       this.#forget2xx(pending);
+      // The ACK of a 2xx has a branch of its own (RFC 3261 §17.1.1.3), so it reaches the core, not
+      // the INVITE's transaction: tell the transaction, which no longer needs its request.
+      if (pending.transaction instanceof InviteServerTransaction) pending.transaction.acknowledged();
     }
     if (inbound === undefined) return;
     try {

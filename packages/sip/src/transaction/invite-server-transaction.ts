@@ -163,10 +163,17 @@ export class InviteServerTransaction extends ServerTransaction {
       else this.setTimeoutTimer(this.context.timers.timerI);
     } else if (this.#state === "accepted") {
       this.context.user.onAck(ack, this.transport);
-      // The 2xx is acknowledged: what is left is absorbing INVITE retransmissions until Timer L,
-      // which needs the branch and sent-by only, not the request held for 64*T1.
-      this.releaseRequest();
+      this.acknowledged();
     }
+  }
+
+  /**
+   * The TU saw the ACK of this transaction's 2xx (which, with a branch of its own, reaches the
+   * core rather than this transaction): what is left is absorbing INVITE retransmissions until
+   * Timer L, which needs the branch and sent-by only, not the request held for 64*T1.
+   */
+  acknowledged(): void {
+    if (this.#state === "accepted") this.releaseRequest();
   }
 
   respond(response: SipResponse): boolean {
