@@ -98,6 +98,14 @@ export class AccountsService {
   }
 
   /**
+   * Forgets this node's copy of the account for {@link forSignalling}: for changes written outside
+   * this service (the privacy domain suspending or erasing an account).
+   */
+  forgetCached(id: string): void {
+    this.recent.forget(id);
+  }
+
+  /**
    * The account as call admission sees it: read at most `cacheMs` ago. Changes made through this
    * service apply at once; a status changed elsewhere (another node, erasure, the CLI) within
    * `cacheMs`. The result is shared: read it, do not change it.

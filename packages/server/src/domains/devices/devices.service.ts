@@ -24,6 +24,8 @@ export interface DevicesServiceDeps {
 // Unambiguous characters only: passwords are typed into phone keypads and web forms.
 const PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 const PASSWORD_LENGTH = 20;
+/** Generated user names are `zq` and 8 digits; longer names are looked up but not cached. */
+const MAX_CACHED_USERNAME = 32;
 
 function generatePassword(): string {
   let password = "";
@@ -38,7 +40,7 @@ export class DevicesService {
   private readonly recent: ShortLivedCache<string, DeviceCredentials | undefined>;
 
   constructor(private readonly deps: DevicesServiceDeps) {
-    this.recent = new ShortLivedCache({ ttlMs: deps.cacheMs ?? 1000 });
+    this.recent = new ShortLivedCache({ ttlMs: deps.cacheMs ?? 1000, maxEntries: 50_000 });
     this.now = deps.now ?? (() => new Date());
     this.maxDevices = deps.maxDevicesPerAccount ?? 50;
   }
@@ -91,6 +93,9 @@ export class DevicesService {
 
   /** The stored digest hashes for a SIP user name, for the registrar and call admission. */
   credentials(username: string): Promise<DeviceCredentials | undefined> {
+    // User names come from requests anyone can send: only names that could be ours are kept, so
+    // a stream of made-up long names cannot fill memory.
+    if (username.length > MAX_CACHED_USERNAME) return this.deps.repository.credentials(username);
     return this.recent.get(username, () => this.deps.repository.credentials(username));
   }
 }

@@ -78,8 +78,9 @@ export class CreditControlService {
     });
     this.answers = new GroupCommit({
       transaction,
-      // Nothing waits for an answer's record but crash recovery, which charges from it.
-      collectMs: 20,
+      // Short, and shorter than the finish batcher's wait: a call ended right after its answer must
+      // find its answer written before its finish takes the row away.
+      collectMs: 3,
       run: async ({ callId, at }, tx) => {
         if (!(await this.deps.calls.markAnswered(callId, at, tx))) {
           throw fail("BILLING.CALL_NOT_FOUND", "No such call in progress.");

@@ -435,6 +435,7 @@ export class PrivacyService {
         this.repository.claimRequest(request.id, "cooling-off", "completed", executedAt.toISOString(), tx),
     });
     if (!report) return undefined;
+    this.deps.accounts.forgetCached(accountId);
     const result: ErasureResult = { ...report, outstanding };
     await this.repository.updateRequest(request.id, { result: JSON.stringify(result) });
     await this.record(
@@ -749,6 +750,8 @@ export class PrivacyService {
     }
     const accountId = row.account_id;
     await this.repository.setAccountStatus(accountId, "suspended", this.now().toISOString());
+    // Call admission on this node sees the suspension with the next call, not a second later.
+    this.deps.accounts.forgetCached(accountId);
     await this.repository.endSessions(accountId);
     await this.record(
       id,

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import {
   acceptUriOnOwnHosts,
   createChallenge,
@@ -126,15 +127,39 @@ export class DigestGate {
   challengeIfMissing(request: SipRequest, kind: "registrar" | "proxy"): SipResponse | undefined {
     const field = kind === "registrar" ? "authorization" : "proxy-authorization";
     if (request.headers.has(field)) return undefined;
-    return this.challenge(request, kind, false);
+    return this.challenge(request, kind, false, statelessToTag(request));
   }
 
-  private challenge(request: SipRequest, kind: "registrar" | "proxy", stale: boolean): SipResponse {
+  private challenge(
+    request: SipRequest,
+    kind: "registrar" | "proxy",
+    stale: boolean,
+    toTag?: string,
+  ): SipResponse {
     const header = kind === "registrar" ? "WWW-Authenticate" : "Proxy-Authenticate";
     const status = kind === "registrar" ? 401 : 407;
     const challenges = createChallenge(this.config, { stale });
     return createResponse(request, status, undefined, {
       headers: challenges.map((c) => [header, c.value] as const),
+      ...(toTag === undefined ? {} : { toTag }),
     });
   }
+}
+
+/**
+ * The To tag of a statelessly sent challenge: the same for every copy of one request.
+ *
+ * @remarks RFC 3261 §8.2.7: "To header tags MUST be generated for responses in a stateless
+ * manner - in a manner that will generate the same tag for the same request consistently." It is
+ * derived from what identifies the request: Call-ID, From tag, CSeq and top Via branch.
+ */
+function statelessToTag(request: SipRequest): string {
+  const headers = request.headers;
+  const identity = [
+    headers.callId(),
+    headers.from().params.get("tag") ?? "",
+    String(headers.cseq().seq),
+    headers.topVia()?.params.get("branch") ?? "",
+  ].join("\u0000");
+  return hash("sha256", identity, "base64url").slice(0, 16);
 }

@@ -132,6 +132,13 @@ test("when a phone's first REGISTER or INVITE carries no credentials, then it is
     const register = await askOnce("127.0.0.9", fx.sipPort, request("REGISTER", "reg1", "zq1"));
     assert.equal(register.status, 401);
     assert.match(register.headers.first("www-authenticate") ?? "", /^Digest .*nonce="/);
+    // RFC 3261 §8.2.7: the same request gets the same To tag, though nothing was kept for it.
+    const again = await askOnce("127.0.0.9", fx.sipPort, request("REGISTER", "reg1", "zq1"));
+    const toTag = (response: typeof register) => response.headers.to().params.get("tag");
+    assert.ok(toTag(register));
+    assert.equal(toTag(again), toTag(register));
+    const other = await askOnce("127.0.0.9", fx.sipPort, request("REGISTER", "reg2", "zq1"));
+    assert.notEqual(toTag(other), toTag(register), "another request, another tag");
     // Stateless only while the carriers read last are fresh (a read in flight means the stateful path).
     await fx.services.carriers.carrierAt(STRANGER_IP);
     const invite = await askOnce(STRANGER_IP, fx.sipPort, request("INVITE", "inv1", "442079460958"));
