@@ -336,6 +336,37 @@ describe("what arrives from outside", () => {
     assert.equal(b.stack.transactionLayer.serverTransactionCount, 1, "and has its transaction");
   });
 
+  test("when a request's response cannot be prepared (unknown Via transport) and a CANCEL follows, then the CANCEL is still handled, not left failing", async () => {
+    const b = await startStack("udp");
+    b.delegate.answer = (request, transaction) =>
+      void b.stack.respond(transaction, createResponse(request, 401));
+    const peer = await rawUdpPeer();
+    const lines = (method: string) =>
+      [
+        `${method} sip:bob@127.0.0.1:${b.local.port} SIP/2.0`,
+        `Via: SIP/2.0/SCTP 127.0.0.1:${peer.port};branch=z9hG4bKsctp`,
+        "Max-Forwards: 70",
+        "From: <sip:alice@example.com>;tag=1",
+        "To: <sip:bob@example.com>",
+        "Call-ID: unknown-transport",
+        `CSeq: 1 ${method}`,
+        "Content-Length: 0",
+        "",
+        "",
+      ].join("\r\n");
+    peer.socket.send(lines("REGISTER"), b.local.port, "127.0.0.1");
+    await b.delegate.requests.next();
+    peer.socket.send(lines("CANCEL"), b.local.port, "127.0.0.1");
+    await waitUntil(
+      () => b.stack.transactionLayer.serverTransactionCount === 2,
+      2000,
+      "the CANCEL's transaction",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const failures = b.delegate.discards.items.filter((d) => d.reason === "delegate-failed");
+    assert.deepEqual(failures, [], "answering the CANCEL threw");
+  });
+
   test("when a response carries a Via this stack did not write, then it is discarded (RFC 3261 §18.1.2)", async () => {
     const a = await startStack("udp");
     const peer = await rawUdpPeer();
