@@ -1,22 +1,9 @@
 import type { Command } from "commander";
 import type { Config } from "../config/config.ts";
 import { formatAmount } from "../domains/payments/gateway-amount.ts";
-import type { PaymentStatus, TopUp } from "../domains/payments/payments.types.ts";
+import { PAYMENT_STATUSES, type PaymentStatus, type TopUp } from "../domains/payments/payments.types.ts";
 import { openServices } from "../main/compose.ts";
 import { emit } from "./output.ts";
-
-const STATUSES: readonly PaymentStatus[] = [
-  "created",
-  "pending",
-  "completed",
-  "denied",
-  "cancelled",
-  "failed",
-  "flagged",
-  "partially_refunded",
-  "refunded",
-  "reversed",
-];
 
 const line = (t: TopUp) =>
   `${t.createdAt}  ${t.id}  ${t.status.padEnd(18)} ${formatAmount(t.amount, t.currency).padStart(10)} ${t.currency}  account ${t.accountId}  PayPal ${t.captureId ?? t.orderId ?? "-"}`;
@@ -29,12 +16,14 @@ export function registerPaymentsCommands(program: Command, config: () => Config)
     .description(
       "Top-ups in one status, newest first (flagged: captured amount differs from the order; never credited)",
     )
-    .option("--status <status>", `one of ${STATUSES.join(", ")}`, "flagged")
+    .option("--status <status>", `one of ${PAYMENT_STATUSES.join(", ")}`, "flagged")
     .option("--limit <n>", "how many", "100")
     .option("--json", "machine-readable output")
     .action(async (o: { status: string; limit: string; json?: boolean }) => {
-      if (!STATUSES.includes(o.status as PaymentStatus)) {
-        throw new Error(`--status must be one of ${STATUSES.join(", ")}, not "${o.status.slice(0, 30)}"`);
+      if (!(PAYMENT_STATUSES as readonly string[]).includes(o.status)) {
+        throw new Error(
+          `--status must be one of ${PAYMENT_STATUSES.join(", ")}, not "${o.status.slice(0, 30)}"`,
+        );
       }
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {

@@ -352,17 +352,21 @@ export interface ApiKeysTable {
 
 export type GeneratedId = Generated<string>;
 
-export type PaymentStatus =
-  | "created"
-  | "pending"
-  | "completed"
-  | "denied"
-  | "cancelled"
-  | "failed"
-  | "flagged"
-  | "partially_refunded"
-  | "refunded"
-  | "reversed";
+/** Every status a top-up can have (see payments.types.ts for how one leads to another). */
+export const PAYMENT_STATUSES = [
+  "created",
+  "pending",
+  "completed",
+  "denied",
+  "cancelled",
+  "failed",
+  "flagged",
+  "partially_refunded",
+  "refunded",
+  "reversed",
+] as const;
+
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
  * A balance top-up through PayPal: only the references, amount, currency, status and times

@@ -1,6 +1,6 @@
-import type { PaymentStatus } from "../../db/schema.ts";
+import { PAYMENT_STATUSES, type PaymentStatus } from "../../db/schema.ts";
 
-export type { PaymentStatus };
+export { PAYMENT_STATUSES, type PaymentStatus };
 
 /**
  * A top-up's life. Only `completed` (and what follows it) has credited the balance; `flagged` is a

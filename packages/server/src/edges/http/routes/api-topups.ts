@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { formatAmount } from "../../../domains/payments/gateway-amount.ts";
 import type { PaymentsService } from "../../../domains/payments/payments.service.ts";
-import type { TopUp } from "../../../domains/payments/payments.types.ts";
+import { PAYMENT_STATUSES, type TopUp } from "../../../domains/payments/payments.types.ts";
 import { principalOf } from "./api-authentication.ts";
 import { commonErrors, nullableString, problemSchema } from "./api-schemas.ts";
 
@@ -12,18 +12,7 @@ const topUpSchema = {
     id: { type: "string" },
     status: {
       type: "string",
-      enum: [
-        "created",
-        "pending",
-        "completed",
-        "denied",
-        "cancelled",
-        "failed",
-        "flagged",
-        "partially_refunded",
-        "refunded",
-        "reversed",
-      ],
+      enum: [...PAYMENT_STATUSES],
     },
     amount: { type: "integer", description: "Micro-units (1 currency unit = 1,000,000)." },
     currency: { type: "string" },
