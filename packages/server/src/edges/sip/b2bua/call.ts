@@ -17,6 +17,7 @@ import {
 } from "@zaqros/sip";
 import type { Binding } from "../../../domains/registrations/registrations.types.ts";
 import type { RouteCandidate } from "../../../domains/routing/routing.types.ts";
+import { LazyChildLogger } from "../../../logging/lazy-child-logger.ts";
 import type { Logger } from "../../../logging/logger.ts";
 import type { Admission } from "../admission/admission.types.ts";
 import { type CallRecord, type HangupCause, sipText } from "./call-record.ts";
@@ -62,12 +63,6 @@ export interface CallDeps {
 }
 
 /** One outgoing INVITE of the call: to a carrier, or to one registered phone. */
-/** The two levels a call writes at, with its id and account bound. */
-interface CallLog {
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-}
-
 interface Attempt {
   request: SipRequest;
   target: RequestTarget;
@@ -106,7 +101,7 @@ export class Call {
   private finalStatus = 0;
   private mediaAllocated = false;
   private answeredAttempt: Attempt | undefined;
-  private readonly log: CallLog;
+  private readonly log: LazyChildLogger;
 
   constructor(
     readonly id: string,
@@ -117,23 +112,7 @@ export class Call {
     private readonly deps: CallDeps,
   ) {
     this.startedAt = deps.now();
-    // Built when first used: most calls at the production log level never write a line, and a
-    // child logger per call was a measurable share of a call's CPU in bench/b2bua.
-    let child: Logger | undefined;
-    const parent = deps.logger;
-    const bindings = { callId: this.id, accountId: admission.billedAccountId };
-    const logger = () => {
-      child ??= parent.child(bindings);
-      return child;
-    };
-    this.log = {
-      info: (object: object, message: string) => {
-        if (parent.isLevelEnabled("info")) logger().info(object, message);
-      },
-      warn: (object: object, message: string) => {
-        if (parent.isLevelEnabled("warn")) logger().warn(object, message);
-      },
-    };
+    this.log = new LazyChildLogger(deps.logger, { callId: this.id, accountId: admission.billedAccountId });
   }
 
   get carrierId(): string | undefined {
