@@ -109,8 +109,8 @@ export class CarriersService {
    * when they are older (a fresh read starts, and `carrierAt` waits for it).
    */
   carrierAtNow(address: string): Carrier | undefined | "stale" {
-    const kept = this.snapshot;
-    if (kept && Date.now() - kept.readAt < this.cacheMs) return kept.byAddress.get(address);
+    const kept = this.freshSnapshot();
+    if (kept) return kept.byAddress.get(address);
     this.carriers().catch(() => {});
     return "stale";
   }
@@ -167,8 +167,8 @@ export class CarriersService {
 
   /** The carriers as last read, read again when older than `cacheMs` or changed through this service. */
   private async carriers(): Promise<CarrierSnapshot> {
-    const kept = this.snapshot;
-    if (kept && Date.now() - kept.readAt < this.cacheMs) return kept;
+    const kept = this.freshSnapshot();
+    if (kept) return kept;
     if (this.reading) return this.reading;
     const generation = this.generation;
     const reading = this.deps.repository
@@ -194,6 +194,12 @@ export class CarriersService {
       });
     this.reading = reading;
     return reading;
+  }
+
+  /** The snapshot if it was read within `cacheMs`. */
+  private freshSnapshot(): CarrierSnapshot | undefined {
+    const kept = this.snapshot;
+    return kept && Date.now() - kept.readAt < this.cacheMs ? kept : undefined;
   }
 
   private forget(): void {
