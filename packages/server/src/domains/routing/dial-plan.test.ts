@@ -30,3 +30,14 @@ test("when the digits are no possible number, then ROUTING.INVALID_NUMBER", () =
     );
   }
 });
+
+test("when the same digits are dialled again, then they read the same, and from another country as that country reads them", () => {
+  for (let round = 0; round < 3; round++) {
+    assert.equal(dialledToE164("020 7946 0958", "GB"), "+442079460958");
+    assert.equal(dialledToE164("4155550132", "US"), "+14155550132");
+    // The same national digits mean another number in another country: the country is part of the reading.
+    assert.equal(dialledToE164("030 1234567", "DE"), "+49301234567");
+    assert.equal(dialledToE164("030 1234567", "FR"), "+33301234567");
+    assert.throws(() => dialledToE164("12", "GB"), DomainError);
+  }
+});
