@@ -97,3 +97,11 @@ test("when the transport binds, then its receive buffer holds a burst of thousan
   // Without the request the kernel's default is about 200 KiB: a 50 ms pause at 4,000 datagrams a second overflows it.
   assert.ok(granted > 1024 * 1024 || allowed < 1024 * 1024);
 });
+
+test("when the UDP port is taken, then listen rejects with the system's error and a free port still listens", async () => {
+  const first = await udp("127.0.0.1");
+  const second = new UdpTransport({ address: "127.0.0.1", port: first.local.port });
+  await assert.rejects(second.listen(), (error: NodeJS.ErrnoException) => error.code === "EADDRINUSE");
+  const third = await udp("127.0.0.1");
+  assert.notEqual(third.local.port, first.local.port);
+});

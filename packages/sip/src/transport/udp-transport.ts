@@ -27,6 +27,18 @@ const DEFAULT_RECEIVE_BUFFER = 4 * 1024 * 1024;
 const MAX_DATAGRAM = 65_507;
 
 /**
+ * The socket's name lookup. `send` is only ever given IP literals (see `#destination`), which
+ * dns.lookup would hand back unchanged one tick later, after testing them against its IPv4 and
+ * IPv6 patterns again: a deferral and two regular expressions per datagram. Answering at once
+ * sends the datagram in the same turn.
+ */
+const literalAddressLookup = ((
+  address: string,
+  family: number,
+  callback: (error: Error | null, address: string, family: number) => void,
+) => callback(null, address, family)) as unknown as typeof import("node:dns").lookup;
+
+/**
  * SIP over UDP: one datagram is one message.
  *
  * Datagrams made only of CR and LF bytes are dropped here: phones send them as NAT
@@ -66,12 +78,16 @@ export class UdpTransport implements Transport {
       type: v6 ? "udp6" : "udp4",
       ipv6Only: this.#options.ipv6Only ?? false,
       recvBufferSize: this.#options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
+      lookup: literalAddressLookup,
     });
     socket.on("message", (bytes, info) => this.#receive(bytes, info.address, info.port));
+    // Listened for before bind: with an address lookup that answers at once, "listening" (or
+    // "error") may be emitted within the bind call. events.once rejects when "error" (EADDRINUSE
+    // ...) comes first.
+    const listening = once(socket, "listening");
     socket.bind({ address: this.#options.address, port: this.#options.port ?? 5060 });
     try {
-      // events.once rejects when "error" (EADDRINUSE ...) comes first.
-      await once(socket, "listening");
+      await listening;
     } catch (error) {
       socket.close();
       throw error;
