@@ -148,7 +148,8 @@ export class UdpTransport implements Transport {
     const address = canonicalIp(host);
     if (address === undefined) return undefined;
     const socketIsV6 = this.#socketIsV6;
-    const targetIsV6 = isIPv6(address);
+    // Canonical IP text: only IPv6 has a colon (cheaper than isIPv6's regular expression).
+    const targetIsV6 = address.includes(":");
     if (socketIsV6 === targetIsV6) return address;
     if (socketIsV6 && !this.#options.ipv6Only) return `::ffff:${address}`;
     return undefined;
