@@ -87,6 +87,8 @@ export interface CarriersTable {
   reachable: Flag;
   probed_at: string | null;
   created_at: string;
+  /** Bumped whenever the carrier's deck is replaced, so every node knows to read it again. */
+  deck_revision: number;
 }
 
 export interface CarrierAddressesTable {

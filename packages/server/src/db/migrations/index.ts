@@ -8,6 +8,7 @@ import * as identitySecurity from "./2026-11-30-0006-identity-security.ts";
 import * as payments from "./2026-11-30-0007-payments.ts";
 import * as privacyRights from "./2026-11-30-0008-privacy-rights.ts";
 import * as legalDocuments from "./2026-11-30-0009-legal-documents.ts";
+import * as carrierDeckRevision from "./2026-11-30-0010-carrier-deck-revision.ts";
 
 /** Every migration, keyed by its sortable name. Add new ones at the end. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026-11-30-0007-payments": payments,
   "2026-11-30-0008-privacy-rights": privacyRights,
   "2026-11-30-0009-legal-documents": legalDocuments,
+  "2026-11-30-0010-carrier-deck-revision": carrierDeckRevision,
 };

@@ -274,6 +274,7 @@ export const INVENTORY: Inventory = {
         "reachable",
         "probed_at",
         "created_at",
+        "deck_revision",
       ].map((column) => [column, system("Routing calls to the carrier.")]),
     ),
   },

@@ -1,33 +1,8 @@
 import type { Kysely, Selectable } from "kysely";
-import { queryTemplate } from "../../db/query-template.ts";
 import type { CarrierRoutesTable, CarriersTable, Database } from "../../db/schema.ts";
 import type { Carrier, CarrierRate } from "./routing.types.ts";
 
 const INSERT_BATCH = 500;
-
-/** Every call is routed: the query for a number of so many digits is built once (queryTemplate). */
-const routesMatchingTemplates = new Map<number, ReturnType<typeof buildRoutesMatching>>();
-
-function buildRoutesMatching(count: number) {
-  return queryTemplate(count, (db, ...prefixes: string[]) =>
-    db
-      .selectFrom("carrier_routes")
-      .innerJoin("carriers", "carriers.id", "carrier_routes.carrier_id")
-      .selectAll("carrier_routes")
-      .where("carrier_routes.prefix", "in", prefixes)
-      .where("carriers.enabled", "=", 1)
-      .where("carriers.reachable", "=", 1),
-  );
-}
-
-function routesMatchingQuery(count: number) {
-  let template = routesMatchingTemplates.get(count);
-  if (!template) {
-    template = buildRoutesMatching(count);
-    routesMatchingTemplates.set(count, template);
-  }
-  return template;
-}
 
 function toCarrier(row: Selectable<CarriersTable>, addresses: string[]): Carrier {
   return {
@@ -84,6 +59,7 @@ export class CarriersRepository {
           reachable: carrier.reachable ? 1 : 0,
           probed_at: null,
           created_at: createdAt,
+          deck_revision: 0,
         })
         .execute();
       if (carrier.addresses.length > 0) {
@@ -103,14 +79,20 @@ export class CarriersRepository {
   }
 
   async list(): Promise<Carrier[]> {
+    return (await this.listWithDeckRevisions()).map(({ carrier }) => carrier);
+  }
+
+  /** Every carrier with its deck's revision, which changes whenever the deck is replaced. */
+  async listWithDeckRevisions(): Promise<Array<{ carrier: Carrier; deckRevision: number }>> {
     const rows = await this.db.selectFrom("carriers").selectAll().orderBy("name").execute();
     const addresses = await this.db.selectFrom("carrier_addresses").selectAll().execute();
-    return rows.map((row) =>
-      toCarrier(
+    return rows.map((row) => ({
+      carrier: toCarrier(
         row,
         addresses.filter((a) => a.carrier_id === row.id).map((a) => a.address),
       ),
-    );
+      deckRevision: Number(row.deck_revision),
+    }));
   }
 
   async findById(id: string): Promise<Carrier | undefined> {
@@ -142,9 +124,14 @@ export class CarriersRepository {
       .execute();
   }
 
-  /** Replaces a carrier's whole deck in one transaction. */
+  /** Replaces a carrier's whole deck and bumps its revision, in one transaction. */
   async replaceDeck(carrierId: string, rates: readonly CarrierRate[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable("carriers")
+        .set((eb) => ({ deck_revision: eb("deck_revision", "+", 1) }))
+        .where("id", "=", carrierId)
+        .execute();
       await tx.deleteFrom("carrier_routes").where("carrier_id", "=", carrierId).execute();
       for (let i = 0; i < rates.length; i += INSERT_BATCH) {
         await tx
@@ -173,14 +160,5 @@ export class CarriersRepository {
       .orderBy("prefix")
       .execute();
     return rows.map(toRate);
-  }
-
-  /** Every route whose prefix is one of `prefixes`, on enabled and reachable carriers. */
-  async routesMatching(
-    prefixes: readonly string[],
-  ): Promise<Array<{ carrierId: string; rate: CarrierRate }>> {
-    if (prefixes.length === 0) return [];
-    const rows = await routesMatchingQuery(prefixes.length)(this.db, ...prefixes);
-    return rows.map((row) => ({ carrierId: row.carrier_id, rate: toRate(row) }));
   }
 }

@@ -121,6 +121,89 @@ forEachDialectWithServices("carriers and least-cost routing", (ctx) => {
     assert.equal((await routing.carrierAt("127.0.0.57"))?.enabled, false);
   });
 
+  test("when another process replaces a deck or takes a carrier out, then routing follows once it reads the carriers again, and not before", async () => {
+    const { services, database } = ctx();
+    let clockMs = 0;
+    const routing = new CarriersService({
+      repository: new CarriersRepository(database.db),
+      cacheMs: 1000,
+      monotonicNow: () => clockMs,
+    });
+    // The operator CLI (or another node) is another process: `services.carriers` stands in for it.
+    const c = await services.carriers.add({ name: "Redecked", host: "127.0.0.1" });
+    await services.carriers.importDeck(c.id, "prefix,cost_per_minute\n61,0.0100\n");
+    const routed = async () =>
+      (await routing.routesFor("+61291234567"))
+        .filter((r) => r.carrier.id === c.id)
+        .map((r) => `${r.rate.prefix}@${r.rate.costPerMinute}`);
+    assert.deepEqual(await routed(), ["61@10000"]);
+
+    await services.carriers.importDeck(c.id, "prefix,cost_per_minute\n61,0.0300\n612,0.0050\n");
+    clockMs += 999;
+    assert.deepEqual(await routed(), ["61@10000"], "the deck read within cacheMs still answers");
+    clockMs += 1;
+    assert.deepEqual(
+      await routed(),
+      ["612@5000"],
+      "the replaced deck answers once the carriers are read again",
+    );
+
+    await services.carriers.recordProbe(c.id, false);
+    clockMs += 1000;
+    assert.deepEqual(await routed(), [], "an unreachable carrier leaves routing");
+    await services.carriers.recordProbe(c.id, true);
+    clockMs += 1000;
+    assert.deepEqual(await routed(), ["612@5000"]);
+
+    await services.carriers.setEnabled(c.id, false);
+    clockMs += 1000;
+    assert.deepEqual(await routed(), [], "a disabled carrier leaves routing");
+    await services.carriers.importDeck(c.id, "prefix,cost_per_minute\n6129,0.0070\n");
+    await services.carriers.setEnabled(c.id, true);
+    clockMs += 1000;
+    assert.deepEqual(await routed(), ["6129@7000"], "the deck replaced while it was disabled answers");
+  });
+
+  test("when many calls arrive just after a deck is replaced, then the deck is read once, and decks not replaced are not read again", async () => {
+    const { database } = ctx();
+    const reads = new Map<string, number>();
+    class CountingRepository extends CarriersRepository {
+      override deck(carrierId: string) {
+        reads.set(carrierId, (reads.get(carrierId) ?? 0) + 1);
+        return super.deck(carrierId);
+      }
+    }
+    let clockMs = 0;
+    const routing = new CarriersService({
+      repository: new CountingRepository(database.db),
+      cacheMs: 1000,
+      monotonicNow: () => clockMs,
+    });
+    const busy = await routing.add({ name: "Busy", host: "127.0.0.1" });
+    const quiet = await routing.add({ name: "Quiet", host: "127.0.0.1" });
+    await routing.importDeck(quiet.id, "prefix,cost_per_minute\n64,0.0200\n");
+    const calls = async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => routing.routesFor("+6491234567")));
+      return new Set(
+        answers.map((routes) =>
+          routes
+            .filter((r) => r.carrier.id === busy.id || r.carrier.id === quiet.id)
+            .map((r) => `${r.carrier.name}:${r.rate.prefix}`)
+            .join(" "),
+        ),
+      );
+    };
+
+    await routing.importDeck(busy.id, "prefix,cost_per_minute\n64,0.0100\n");
+    assert.deepEqual(await calls(), new Set(["Busy:64 Quiet:64"]));
+    await routing.importDeck(busy.id, "prefix,cost_per_minute\n64,0.0300\n649,0.0100\n");
+    assert.deepEqual(await calls(), new Set(["Busy:649 Quiet:64"]), "every call sees the new deck");
+    clockMs += 5000;
+    assert.deepEqual(await calls(), new Set(["Busy:649 Quiet:64"]));
+    assert.equal(reads.get(busy.id), 2, "one read per deck imported, however many calls wait for it");
+    assert.equal(reads.get(quiet.id), 1, "a deck not replaced is not read again when the carriers are");
+  });
+
   test("when the carrier is changed through the service routing uses, then the change applies to the next call at once", async () => {
     const { services } = ctx();
     const c = await services.carriers.add({ name: "Now", host: "127.0.0.1", addresses: ["127.0.0.58"] });

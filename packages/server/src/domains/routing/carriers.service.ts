@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { DomainError } from "../domain-error.ts";
+import { CarrierDeck } from "./carrier-deck.ts";
 import type { CarriersRepository } from "./carriers.repository.ts";
 import { parseBuyDeck } from "./rate-deck-csv.ts";
 import type { Carrier, CarrierRate, NewCarrier, RouteCandidate } from "./routing.types.ts";
@@ -9,19 +10,37 @@ export interface CarriersServiceDeps {
   repository: CarriersRepository;
   now?: () => Date;
   /**
-   * How long call routing may use the carriers (their addresses and settings) it read last, in ms
-   * (default 1000). Changes made through this service apply at once; changes another process made
-   * (the operator CLI, another node on the same PostgreSQL) apply within this time. 0 reads the
-   * database for every call.
+   * How long call routing may use the carriers (their addresses, settings and buy-rate decks) it
+   * read last, in ms (default 1000). Changes made through this service apply at once; changes
+   * another process made (the operator CLI, another node on the same PostgreSQL) apply within this
+   * time. 0 reads the carriers for every call (a deck only when it was replaced).
    */
   cacheMs?: number;
+  /** Monotonic milliseconds that `cacheMs` is measured on (default `performance.now`). */
+  monotonicNow?: () => number;
+}
+
+/** A carrier routing may use, with the revision of its deck read together with it. */
+interface RoutableCarrier {
+  carrier: Carrier;
+  deckRevision: number;
 }
 
 /** The carriers as routing sees them, read at once. */
 interface CarrierSnapshot {
   byId: ReadonlyMap<string, Carrier>;
   byAddress: ReadonlyMap<string, Carrier>;
+  /** The enabled and reachable carriers. */
+  routable: readonly RoutableCarrier[];
   readAt: number;
+}
+
+/** A deck in memory (or being read) as it was at one revision. */
+interface KeptDeck {
+  revision: number;
+  loading: Promise<CarrierDeck>;
+  /** Set once read, so calls use it without waiting a turn. */
+  deck: CarrierDeck | undefined;
 }
 
 const HOST = /^[A-Za-z0-9.-]{1,253}$/;
@@ -34,14 +53,21 @@ function invalid(field: string, problem: string) {
 export class CarriersService {
   private readonly now: () => Date;
   private readonly cacheMs: number;
+  private readonly monotonicNow: () => number;
   private snapshot: CarrierSnapshot | undefined;
   private reading: Promise<CarrierSnapshot> | undefined;
   /** Bumped by every change made here, so a read that began before the change is not kept. */
   private generation = 0;
+  /**
+   * Decks by carrier id, kept across snapshots: a snapshot's deck revisions say which are current,
+   * so a re-read of the carriers reads again only the decks that were replaced since.
+   */
+  private readonly decks = new Map<string, KeptDeck>();
 
   constructor(private readonly deps: CarriersServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.cacheMs = deps.cacheMs ?? 1000;
+    this.monotonicNow = deps.monotonicNow ?? (() => performance.now());
   }
 
   async add(input: NewCarrier): Promise<Carrier> {
@@ -132,6 +158,7 @@ export class CarriersService {
     await this.get(carrierId);
     const rates = parseBuyDeck(csv);
     await this.deps.repository.replaceDeck(carrierId, rates);
+    this.forget();
     return { imported: rates.length };
   }
 
@@ -141,28 +168,49 @@ export class CarriersService {
 
   /**
    * Least-cost routing: for each enabled, reachable carrier the longest prefix matching the
-   * number, then carriers cheapest first, priority breaking ties.
+   * number, then carriers cheapest first, priority breaking ties. Answered from memory: the
+   * carriers and their decks as read within `cacheMs`.
    */
   async routesFor(e164: string): Promise<RouteCandidate[]> {
     const digits = e164.replace(/^\+/, "");
-    const prefixes = Array.from({ length: digits.length }, (_, i) => digits.slice(0, i + 1));
-    const matches = await this.deps.repository.routesMatching(prefixes);
-    const longest = new Map<string, CarrierRate>();
-    for (const { carrierId, rate } of matches) {
-      const best = longest.get(carrierId);
-      if (!best || rate.prefix.length > best.prefix.length) longest.set(carrierId, rate);
-    }
-    if (longest.size === 0) return [];
-    const carriers = (await this.carriers()).byId;
+    const { routable } = await this.carriers();
+    const kept = routable.map(({ carrier, deckRevision }) => this.keptDeck(carrier.id, deckRevision));
+    // A replaced deck is read once, and calls meanwhile wait for that read; the others are at hand.
+    const decks = kept.every((k) => k.deck !== undefined)
+      ? kept.map((k) => k.deck as CarrierDeck)
+      : await Promise.all(kept.map((k) => k.loading));
     const candidates: RouteCandidate[] = [];
-    for (const [carrierId, rate] of longest) {
-      const carrier = carriers.get(carrierId);
-      if (!carrier) continue;
+    for (let i = 0; i < routable.length; i++) {
+      const { carrier } = routable[i] as RoutableCarrier;
+      const rate = (decks[i] as CarrierDeck).longestMatch(digits);
+      if (!rate) continue;
       candidates.push({ carrier, rate, dialString: carrier.techPrefix + digits.slice(carrier.stripDigits) });
     }
     return candidates.sort(
       (a, b) => a.rate.costPerMinute - b.rate.costPerMinute || a.carrier.priority - b.carrier.priority,
     );
+  }
+
+  /**
+   * The carrier's deck at the revision a snapshot names (or a later one), read when it is not in
+   * memory yet. Callers asking while it is read share that one read.
+   */
+  private keptDeck(carrierId: string, revision: number): KeptDeck {
+    const kept = this.decks.get(carrierId);
+    if (kept && kept.revision >= revision) return kept;
+    const loading = this.deps.repository.deck(carrierId).then(
+      (rates) => {
+        entry.deck = new CarrierDeck(rates);
+        return entry.deck;
+      },
+      (error: unknown) => {
+        if (this.decks.get(carrierId) === entry) this.decks.delete(carrierId);
+        throw error;
+      },
+    );
+    const entry: KeptDeck = { revision, loading, deck: undefined };
+    this.decks.set(carrierId, entry);
+    return entry;
   }
 
   /** The carriers as last read, read again when older than `cacheMs` or changed through this service. */
@@ -172,21 +220,25 @@ export class CarriersService {
     if (this.reading) return this.reading;
     const generation = this.generation;
     const reading = this.deps.repository
-      .list()
-      .then((list) => {
+      .listWithDeckRevisions()
+      .then((rows) => {
+        const byId = new Map<string, Carrier>();
         const byAddress = new Map<string, Carrier>();
-        // Should two carriers share an address, an enabled one answers for it.
-        for (const carrier of list) {
+        const routable: RoutableCarrier[] = [];
+        for (const row of rows) {
+          const { carrier } = row;
+          byId.set(carrier.id, carrier);
+          // Should two carriers share an address, an enabled one answers for it.
           for (const address of carrier.addresses) {
             if (!byAddress.get(address)?.enabled) byAddress.set(address, carrier);
           }
+          if (carrier.enabled && carrier.reachable) routable.push(row);
         }
-        const snapshot: CarrierSnapshot = {
-          byId: new Map(list.map((carrier) => [carrier.id, carrier])),
-          byAddress,
-          readAt: Date.now(),
-        };
-        if (generation === this.generation) this.snapshot = snapshot;
+        const snapshot: CarrierSnapshot = { byId, byAddress, routable, readAt: this.monotonicNow() };
+        if (generation === this.generation) {
+          this.snapshot = snapshot;
+          this.dropUnusedDecks(byId);
+        }
         return snapshot;
       })
       .finally(() => {
@@ -199,7 +251,17 @@ export class CarriersService {
   /** The snapshot if it was read within `cacheMs`. */
   private freshSnapshot(): CarrierSnapshot | undefined {
     const kept = this.snapshot;
-    return kept && Date.now() - kept.readAt < this.cacheMs ? kept : undefined;
+    return kept && this.monotonicNow() - kept.readAt < this.cacheMs ? kept : undefined;
+  }
+
+  /**
+   * Frees the decks of carriers that are gone or disabled (an operator's choice, rarely undone; the
+   * deck is read again then). An unreachable carrier's deck stays, as probes bring it back often.
+   */
+  private dropUnusedDecks(carriers: ReadonlyMap<string, Carrier>): void {
+    for (const carrierId of this.decks.keys()) {
+      if (!carriers.get(carrierId)?.enabled) this.decks.delete(carrierId);
+    }
   }
 
   private forget(): void {
