@@ -3,6 +3,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import { type PrepareStatement, registerSqliteStatements } from "./held-sqlite-connection.ts";
 import type { Database } from "./schema.ts";
 
 export type DialectName = "sqlite" | "postgres";
@@ -49,7 +50,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+  const database = reusingStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  registerSqliteStatements(db, database.prepare);
   return {
     db,
     dialect: "sqlite",
@@ -73,7 +76,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * then gets a statement of its own. The cache is bounded (least recently prepared goes first), as
  * queries built with `in (?, ?, ...)` make a distinct SQL text per list length.
  */
-function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
+function reusingStatements(sqlite: SQLite.Database): SqliteDatabase & { prepare: PrepareStatement } {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),

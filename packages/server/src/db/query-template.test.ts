@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { queryTemplate } from "./query-template.ts";
+import { commandTemplate, queryTemplate } from "./query-template.ts";
 import { forEachDialect } from "./testing/dialects.ts";
+import { writeTransaction } from "./write-transaction.ts";
 
 const plan = (id: string, revision: number) => ({
   id,
@@ -47,5 +48,75 @@ forEachDialect("query template", (database) => {
         .limit(Number.isFinite(limit) ? 1 : 2),
     );
     await assert.rejects(broken(db, 3), /each argument must be a bound parameter/);
+  });
+});
+
+const renamePlan = commandTemplate(2, (db, id: string, name: string) =>
+  db.updateTable("rate_plans").set({ name }).where("id", "=", id),
+);
+
+forEachDialect("command template", (database) => {
+  test("when a command template runs, then it changes the rows it names and says how many", async () => {
+    const { db } = database();
+    await db
+      .insertInto("rate_plans")
+      .values([plan("ct-a", 1), plan("ct-b", 1)])
+      .execute();
+    assert.equal(await renamePlan(db, "ct-a", "Alpha"), 1);
+    assert.equal(await renamePlan(db, "ct-missing", "Nobody"), 0);
+    const names = await db.selectFrom("rate_plans").select(["id", "name"]).orderBy("id").execute();
+    assert.deepEqual(names, [
+      { id: "ct-a", name: "Alpha" },
+      { id: "ct-b", name: "ct-b" },
+    ]);
+  });
+
+  test("when templates run inside a write transaction that then fails, then their writes are rolled back with it", async () => {
+    const { db } = database();
+    await db.insertInto("rate_plans").values(plan("ct-tx", 1)).execute();
+    await assert.rejects(
+      writeTransaction(db, async (tx) => {
+        assert.equal(await renamePlan(tx, "ct-tx", "Inside"), 1);
+        // The transaction sees its own write, through a template and through Kysely alike.
+        assert.deepEqual(await planByIdAbove(tx, "ct-tx", 0), [{ id: "ct-tx", revision: 1 }]);
+        const row = await tx
+          .selectFrom("rate_plans")
+          .select("name")
+          .where("id", "=", "ct-tx")
+          .executeTakeFirst();
+        assert.equal(row?.name, "Inside");
+        throw new Error("refused after the write");
+      }),
+      /refused after the write/,
+    );
+    const row = await db.selectFrom("rate_plans").select("name").where("id", "=", "ct-tx").executeTakeFirst();
+    assert.equal(row?.name, "ct-tx");
+  });
+
+  test("when a template runs outside a transaction while a write transaction is open, then it runs after it, not inside it", async () => {
+    const { db } = database();
+    await db.insertInto("rate_plans").values(plan("ct-wait", 1)).execute();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const writing = writeTransaction(db, async (tx) => {
+      await renamePlan(tx, "ct-wait", "Rolled back");
+      await held;
+      throw new Error("the transaction fails");
+    });
+    // Let the transaction start and write before the outside command is issued.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = renamePlan(db, "ct-wait", "After");
+    release();
+    await assert.rejects(writing, /the transaction fails/);
+    // Had it run inside the open transaction, the rollback would have undone it too.
+    assert.equal(await outside, 1);
+    const row = await db
+      .selectFrom("rate_plans")
+      .select("name")
+      .where("id", "=", "ct-wait")
+      .executeTakeFirst();
+    assert.equal(row?.name, "After");
   });
 });

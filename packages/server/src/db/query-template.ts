@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery } from "kysely";
+import { heldSqliteConnection } from "./held-sqlite-connection.ts";
 import { type Executor, isPostgres } from "./write-transaction.ts";
 
 /** Stand-ins for the arguments while the query is built once; never sent to the database. */
@@ -17,6 +18,45 @@ export function queryTemplate<Args extends readonly unknown[], Row>(
   arity: Args["length"],
   build: (db: Executor, ...args: Args) => Compilable<Row>,
 ): (db: Executor, ...args: Args) => Promise<Row[]> {
+  const prepared = prepareTemplate(arity, build);
+  return async (db, ...args) => {
+    const { sql, parameters } = prepared(db, args);
+    const held = heldSqliteConnection(db);
+    if (held) {
+      // As Kysely's SQLite driver does: rows from a statement that returns them, else run it.
+      const statement = held.prepare(sql);
+      if (statement.reader) return statement.all(parameters) as Row[];
+      statement.run(parameters);
+      return [];
+    }
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, parameters));
+    return result.rows;
+  };
+}
+
+/**
+ * A write (insert, update, delete without `returning`) built once like {@link queryTemplate};
+ * running it resolves with the number of rows it changed.
+ */
+export function commandTemplate<Args extends readonly unknown[]>(
+  arity: Args["length"],
+  build: (db: Executor, ...args: Args) => Compilable<unknown>,
+): (db: Executor, ...args: Args) => Promise<number> {
+  const prepared = prepareTemplate(arity, build);
+  return async (db, ...args) => {
+    const { sql, parameters } = prepared(db, args);
+    const held = heldSqliteConnection(db);
+    if (held) return held.prepare(sql).run(parameters).changes;
+    const result = await db.executeQuery(CompiledQuery.raw(sql, parameters));
+    return Number(result.numAffectedRows ?? 0);
+  };
+}
+
+/** The SQL of a template for the executor's dialect (compiled on first use) and its parameters for `args`. */
+function prepareTemplate<Args extends readonly unknown[]>(
+  arity: number,
+  build: (db: Executor, ...args: Args) => Compilable<unknown>,
+): (db: Executor, args: Args) => { sql: string; parameters: unknown[] } {
   const compiled = new Map<boolean, { sql: string; parts: Part[] }>();
   const compile = (db: Executor) => {
     const stand = Array.from({ length: arity }, (_, i) => sentinel(i)) as unknown as Args;
@@ -30,7 +70,7 @@ export function queryTemplate<Args extends readonly unknown[], Row>(
     if (misused) throw new Error(`queryTemplate: each argument must be a bound parameter in ${query.sql}`);
     return { sql: query.sql, parts };
   };
-  return async (db, ...args) => {
+  return (db, args) => {
     const postgres = isPostgres(db);
     let template = compiled.get(postgres);
     if (!template) {
@@ -38,7 +78,6 @@ export function queryTemplate<Args extends readonly unknown[], Row>(
       compiled.set(postgres, template);
     }
     const parameters = template.parts.map((p) => ("argument" in p ? args[p.argument] : p.constant));
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters));
-    return result.rows;
+    return { sql: template.sql, parameters };
   };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
+import { HeldSqliteConnection, sqliteStatementsOf } from "./held-sqlite-connection.ts";
 import type { Database } from "./schema.ts";
 
 /** A connection inside a transaction, or the root handle when a query needs none. */
@@ -16,10 +17,14 @@ export async function writeTransaction<T>(
   work: (tx: Executor) => Promise<T>,
 ): Promise<T> {
   if (isPostgres(db)) return db.transaction().execute(work);
+  const statements = sqliteStatementsOf(db);
   return db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
     try {
-      const result = await work(connection);
+      // The prebuilt hot queries run straight on the held connection (see HeldSqliteConnection).
+      const result = await work(
+        statements ? connection.withPlugin(new HeldSqliteConnection(statements)) : connection,
+      );
       await sql`commit`.execute(connection);
       return result;
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import { queryTemplate } from "../../db/query-template.ts";
+import { commandTemplate, queryTemplate } from "../../db/query-template.ts";
 import type { CallsInProgressTable, Database } from "../../db/schema.ts";
 import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
 import type { CallRate } from "../rating/rating.types.ts";
@@ -11,6 +11,55 @@ const reservedByAccount = queryTemplate(1, (db, accountId: string) =>
     .selectFrom("calls_in_progress")
     .select((eb) => eb.fn.sum<number | string | null>("reserved").as("held"))
     .where("account_id", "=", accountId),
+);
+
+/** Written at every admission: built once (commandTemplate). */
+const insertCall = commandTemplate(
+  14,
+  (
+    db,
+    callId: string,
+    accountId: string,
+    nodeId: string,
+    deviceId: string | null,
+    direction: CallInProgress["direction"],
+    source: string,
+    destination: string,
+    carrierId: string | null,
+    rate: string,
+    reserved: number,
+    coveredSeconds: number,
+    startedAt: string,
+    answeredAt: string | null,
+    lastHeartbeatAt: string,
+  ) =>
+    db
+      .insertInto("calls_in_progress")
+      .values({
+        call_id: callId,
+        account_id: accountId,
+        node_id: nodeId,
+        device_id: deviceId,
+        direction,
+        source,
+        destination,
+        carrier_id: carrierId,
+        rate,
+        reserved,
+        covered_seconds: coveredSeconds,
+        started_at: startedAt,
+        answered_at: answeredAt,
+        last_heartbeat_at: lastHeartbeatAt,
+      })
+      .onConflict((oc) => oc.column("call_id").doNothing()),
+);
+
+/** Written at every answer: built once (commandTemplate). */
+const answerCall = commandTemplate(2, (db, callId: string, answeredAt: string) =>
+  db
+    .updateTable("calls_in_progress")
+    .set({ answered_at: answeredAt, last_heartbeat_at: answeredAt })
+    .where("call_id", "=", callId),
 );
 
 const HEARTBEAT_BATCH = 500;
@@ -45,27 +94,24 @@ export class CallsInProgressRepository {
 
   /** False when a call with that id is in progress already. */
   async insert(call: CallInProgress, tx: Executor): Promise<boolean> {
-    const result = await tx
-      .insertInto("calls_in_progress")
-      .values({
-        call_id: call.callId,
-        account_id: call.accountId,
-        node_id: call.nodeId,
-        device_id: call.deviceId,
-        direction: call.direction,
-        source: call.source,
-        destination: call.destination,
-        carrier_id: call.carrierId,
-        rate: JSON.stringify(call.rate),
-        reserved: call.reserved,
-        covered_seconds: call.coveredSeconds,
-        started_at: call.startedAt,
-        answered_at: call.answeredAt,
-        last_heartbeat_at: call.lastHeartbeatAt,
-      })
-      .onConflict((oc) => oc.column("call_id").doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    const inserted = await insertCall(
+      tx,
+      call.callId,
+      call.accountId,
+      call.nodeId,
+      call.deviceId,
+      call.direction,
+      call.source,
+      call.destination,
+      call.carrierId,
+      JSON.stringify(call.rate),
+      call.reserved,
+      call.coveredSeconds,
+      call.startedAt,
+      call.answeredAt,
+      call.lastHeartbeatAt,
+    );
+    return inserted === 1;
   }
 
   async find(callId: string, tx: Executor = this.db): Promise<CallInProgress | undefined> {
@@ -100,12 +146,7 @@ export class CallsInProgressRepository {
   }
 
   async markAnswered(callId: string, answeredAt: string, tx: Executor = this.db): Promise<boolean> {
-    const result = await tx
-      .updateTable("calls_in_progress")
-      .set({ answered_at: answeredAt, last_heartbeat_at: answeredAt })
-      .where("call_id", "=", callId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return (await answerCall(tx, callId, answeredAt)) === 1;
   }
 
   async heartbeat(callIds: readonly string[], at: string): Promise<number> {

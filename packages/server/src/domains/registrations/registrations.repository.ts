@@ -1,8 +1,8 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { queryTemplate } from "../../db/query-template.ts";
 import type { Database, RegistrationsTable } from "../../db/schema.ts";
+import { type Executor, writeTransaction } from "../../db/write-transaction.ts";
 
-type Executor = Kysely<Database> | Transaction<Database>;
 export type RegistrationRow = Selectable<RegistrationsTable>;
 
 /** Every column of a binding, in the order upsertBinding takes them. */
@@ -39,8 +39,9 @@ const upsertBinding = queryTemplate(COLUMNS.length, (db, ...values: unknown[]) =
 export class RegistrationsRepository {
   constructor(readonly db: Kysely<Database>) {}
 
-  transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
+  /** A write transaction (SQLite: BEGIN IMMEDIATE, and the hot queries run on the held connection). */
+  transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    return writeTransaction(this.db, work);
   }
 
   listByDevice(deviceId: string, tx: Executor = this.db): Promise<RegistrationRow[]> {
