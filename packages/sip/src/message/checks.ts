@@ -51,20 +51,7 @@ const fail = (status: number, reason: string, extraHeaders?: Array<[string, stri
  * A malformed header met on the way is a 400 with the parse error's reason phrase.
  */
 export function checkRequest(request: SipRequest, opts: RequestCheckOptions = {}): CheckFailure | null {
-  const checks =
-    opts.role === "proxy"
-      ? [rfc3261_8_1_1, rfc3261_7_3_1, rfc3261_8_1_1_5, rfc3261_8_2_2_1, rfc3261_16_3_3, rfc3261_16_3_5]
-      : [
-          rfc3261_8_1_1,
-          rfc3261_7_3_1,
-          rfc3261_8_1_1_5,
-          rfc3261_8_2_1,
-          rfc3261_8_2_2_1,
-          rfc3261_8_2_2_3,
-          rfc3261_8_2_3,
-          rfc3261_21_4_7,
-          rfc3261_10_2,
-        ];
+  const checks = opts.role === "proxy" ? proxyChecks : uasChecks;
   try {
     for (const check of checks) {
       const failure = check(request, opts);
@@ -89,7 +76,8 @@ const mandatoryHeaders = ["to", "from", "cseq", "call-id", "via"] as const;
  */
 export function rfc3261_8_1_1(request: SipRequest): CheckFailure | null {
   const headers = request.headers;
-  if (mandatoryHeaders.some((name) => !headers.has(name))) return fail(400, "Missing Required Header Fields");
+  for (const name of mandatoryHeaders)
+    if (!headers.has(name)) return fail(400, "Missing Required Header Fields");
   headers.to();
   headers.from();
   headers.cseq();
@@ -120,7 +108,7 @@ const singleValueHeaders = [
 export function rfc3261_7_3_1(request: SipRequest): CheckFailure | null {
   const headers = request.headers;
   for (const name of singleValueHeaders) {
-    if (headers.getRaw(name).length > 1) return fail(400, "Multiple Values in Single-Value Header");
+    if (headers.count(name) > 1) return fail(400, "Multiple Values in Single-Value Header");
   }
   return null;
 }
@@ -320,3 +308,26 @@ function listOf(request: SipRequest, name: string): string[] {
   }
   return out;
 }
+
+type Check = (request: SipRequest, opts: RequestCheckOptions) => CheckFailure | null;
+
+/** The checks in the order RFC 3261 lists them, for each role (see checkRequest). */
+const proxyChecks: readonly Check[] = [
+  rfc3261_8_1_1,
+  rfc3261_7_3_1,
+  rfc3261_8_1_1_5,
+  rfc3261_8_2_2_1,
+  rfc3261_16_3_3,
+  rfc3261_16_3_5,
+];
+const uasChecks: readonly Check[] = [
+  rfc3261_8_1_1,
+  rfc3261_7_3_1,
+  rfc3261_8_1_1_5,
+  rfc3261_8_2_1,
+  rfc3261_8_2_2_1,
+  rfc3261_8_2_2_3,
+  rfc3261_8_2_3,
+  rfc3261_21_4_7,
+  rfc3261_10_2,
+];
