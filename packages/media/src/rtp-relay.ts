@@ -160,7 +160,7 @@ export class RtpRelay implements MediaControl {
     }
     if (kind === "answer") call.state = "answered";
     call.lastSignalAt = this.#config.clock.now();
-    return rewriteSdp(view.session, {
+    return rewriteSdp(view, {
       address: this.#config.advertisedAddress,
       ipVersion: this.#config.ipVersion,
       replaceOrigin: this.#config.replaceOrigin,

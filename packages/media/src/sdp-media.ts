@@ -24,8 +24,9 @@ export interface MediaLine {
   readonly direction: MediaDirection;
 }
 
-/** An SDP body as the relay reads it: the parsed description, kept for rewriting, and its media lines. */
+/** An SDP body as the relay reads it: the text, kept for rewriting, its parsed description, and its media lines. */
 export interface SdpView {
+  readonly text: string;
   readonly session: SessionDescription;
   readonly media: readonly MediaLine[];
 }
@@ -74,7 +75,7 @@ export function readSdp(text: string): SdpView {
       direction: m.direction ?? sessionDirection ?? "sendrecv",
     };
   });
-  return { session, media };
+  return { text, session, media };
 }
 
 /** UDP-carried media (RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF, udptl ...); TCP media is not relayed. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import { MediaError } from "./media-error.ts";
 import { readSdp } from "./sdp-media.ts";
 import { rewriteSdp } from "./sdp-rewrite.ts";
@@ -94,7 +95,7 @@ describe("readSdp", () => {
 
 describe("rewriteSdp", () => {
   const rewritten = lines(
-    rewriteSdp(readSdp(PHONE_OFFER).session, { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }, undefined] }),
+    rewriteSdp(readSdp(PHONE_OFFER), { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }, undefined] }),
   );
 
   test("when an offer is rewritten, then session and media c= lines carry the relay's address", () => {
@@ -142,9 +143,7 @@ describe("rewriteSdp", () => {
   test("when an answer without a=rtcp is rewritten, then no a=rtcp is added", () => {
     const answer =
       "v=0\r\no=bob 1 1 IN IP4 10.9.9.9\r\ns=-\r\nc=IN IP4 10.9.9.9\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\na=sendrecv\r\n";
-    const out = lines(
-      rewriteSdp(readSdp(answer).session, { ...RELAY, ports: [{ rtp: 20010, rtcp: 20011 }] }),
-    );
+    const out = lines(rewriteSdp(readSdp(answer), { ...RELAY, ports: [{ rtp: 20010, rtcp: 20011 }] }));
     assert.deepEqual(out, [
       "v=0",
       "o=- 1 1 IN IP4 203.0.113.5",
@@ -159,14 +158,14 @@ describe("rewriteSdp", () => {
   test("when the phone holds with c=0.0.0.0, then the far side is told 0.0.0.0 too", () => {
     const hold =
       "v=0\r\no=bob 1 2 IN IP4 10.9.9.9\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n";
-    const out = lines(rewriteSdp(readSdp(hold).session, { ...RELAY, ports: [{ rtp: 20010, rtcp: 20011 }] }));
+    const out = lines(rewriteSdp(readSdp(hold), { ...RELAY, ports: [{ rtp: 20010, rtcp: 20011 }] }));
     assert.ok(out.includes("c=IN IP4 0.0.0.0"));
     assert.ok(out.includes("m=audio 20010 RTP/AVP 0"));
   });
 
   test("when the relay has an IPv6 address, then IPv4 phone SDP is rewritten to IP6 lines", () => {
     const out = lines(
-      rewriteSdp(readSdp(PHONE_OFFER).session, {
+      rewriteSdp(readSdp(PHONE_OFFER), {
         address: "2001:db8::5",
         ipVersion: 6,
         replaceOrigin: true,
@@ -179,7 +178,7 @@ describe("rewriteSdp", () => {
   });
 
   test("when replaceOrigin is off, then the o= line is passed on as it came", () => {
-    const out = rewriteSdp(readSdp(PHONE_OFFER).session, { ...RELAY, replaceOrigin: false, ports: [] });
+    const out = rewriteSdp(readSdp(PHONE_OFFER), { ...RELAY, replaceOrigin: false, ports: [] });
     assert.ok(lines(out).includes("o=alice 2890844526 2890844527 IN IP4 192.168.1.20"));
   });
 
@@ -197,12 +196,39 @@ describe("rewriteSdp", () => {
       "a=sendrecv",
       "",
     ].join("\r\n");
-    const out = rewriteSdp(readSdp(softphone).session, { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }] });
+    const out = rewriteSdp(readSdp(softphone), { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }] });
     assert.ok(!out.includes("zq27686730"), out);
     assert.ok(!out.includes("baresip"), out);
     assert.ok(!out.includes("a=ssrc"), out);
     assert.ok(lines(out).includes("o=- 1 2 IN IP4 203.0.113.5"));
     assert.ok(lines(out).includes("s=-"));
     assert.ok(lines(out).includes("a=sendrecv"), "media attributes stay");
+  });
+
+  test("when a phone's SDP holds lines of any content, then the rewrite throws nothing and answers with CRLF-ended SDP lines", () => {
+    const anyLine = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(
+          fc.constantFrom("v=", "o=", "s=", "c=", "t=", "m=", "a=", "a=rtcp:", "a=ice-", "b=", "k="),
+          fc.string(),
+        )
+        .map(([prefix, rest]) => prefix + rest),
+    );
+    fc.assert(
+      fc.property(fc.array(anyLine, { maxLength: 12 }), fc.constantFrom("\r\n", "\n", "\r"), (extra, eol) => {
+        const text = [...PHONE_OFFER.split("\r\n").slice(0, -1), ...extra].join(eol);
+        let view: ReturnType<typeof readSdp>;
+        try {
+          view = readSdp(text);
+        } catch (error) {
+          assert.ok(error instanceof MediaError && error.code === "MEDIA.INVALID_SDP", String(error));
+          return;
+        }
+        const out = rewriteSdp(view, { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }] });
+        assert.ok(out.endsWith("\r\n"));
+        for (const line of out.slice(0, -2).split("\r\n")) assert.match(line, /^[a-z]=/);
+      }),
+    );
   });
 });
