@@ -48,9 +48,13 @@ function referenceRewrite(session: SessionDescription, plan: SdpRewrite): string
     media.endOfCandidates = undefined;
     media.remoteCandidates = undefined;
     const ports = plan.ports[index];
+    // One change from the code it replaced: a disabled line's own c= named the phone's address.
     if (ports === undefined) {
       media.port = 0;
       media.rtcp = undefined;
+      if (media.connection !== undefined && !HOLD_ADDRESSES.has(media.connection.ip)) {
+        media.connection = { ...connection };
+      }
       return;
     }
     media.port = ports.rtp;

@@ -136,6 +136,30 @@ describe("rewriteSdp", () => {
     }
   });
 
+  test("when a disabled line has its own c=, then it carries the relay's address, not the phone's", () => {
+    const offer = [
+      "v=0",
+      "o=erin 3 3 IN IP4 192.168.7.7",
+      "s=-",
+      "t=0 0",
+      "m=audio 7000 RTP/AVP 0",
+      "c=IN IP4 192.168.7.7",
+      "m=video 0 RTP/AVP 96",
+      "c=IN IP4 192.168.7.7",
+      "a=rtpmap:96 H264/90000",
+      "",
+    ].join("\r\n");
+    const out = lines(
+      rewriteSdp(readSdp(offer), { ...RELAY, ports: [{ rtp: 20000, rtcp: 20001 }, undefined] }),
+    );
+    assert.ok(!out.some((line) => line.includes("192.168.7.7")), out.join("\n"));
+    assert.deepEqual(
+      out.filter((line) => line.startsWith("c=")),
+      ["c=IN IP4 203.0.113.5", "c=IN IP4 203.0.113.5"],
+    );
+    assert.ok(out.includes("m=video 0 RTP/AVP 96"));
+  });
+
   test("when a line is not relayed, then it stays disabled with port 0", () => {
     assert.ok(rewritten.includes("m=video 0 RTP/AVP 96"));
   });

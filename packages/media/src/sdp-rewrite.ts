@@ -67,7 +67,7 @@ export function rewriteSdp(sdp: SdpView, plan: SdpRewrite): string {
     } else if (type === "a") {
       kept = attribute(line, mediaIndex >= 0, ports, plan);
     } else if (type === "c") {
-      kept = connection(line, mediaIndex >= 0 && ports === undefined, relayConnection);
+      kept = connection(line, relayConnection);
     } else if (type === "i" || type === "b") {
       kept = line;
     } else if (mediaIndex < 0) {
@@ -86,14 +86,15 @@ function withPort(line: string, port: number): string {
 }
 
 /**
- * The relay's c= line for a phone's, except for a hold address and for the c= of a disabled media
- * description, which are passed on. A c= that does not read as `IN IP<n> <address>` is dropped.
+ * A c= line as the other leg must see it: the relay's address, also on a disabled m= line (port
+ * 0), whose address would otherwise name the phone; a hold address (0.0.0.0, ::) stays as it is.
+ * A c= that does not read as `IN IP<n> <address>` is dropped.
  */
-function connection(line: string, disabled: boolean, relayConnection: string): string | undefined {
+function connection(line: string, relayConnection: string): string | undefined {
   const parts = CONNECTION.exec(line);
   if (parts === null) return undefined;
   const address = parts[2] ?? "";
-  return disabled || HOLD_ADDRESSES.has(address) ? `c=IN IP${parts[1]} ${address}` : relayConnection;
+  return HOLD_ADDRESSES.has(address) ? `c=IN IP${parts[1]} ${address}` : relayConnection;
 }
 
 function attribute(
