@@ -50,6 +50,11 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Checkpoint the WAL every ~40 MB instead of SQLite's ~4 MB: a busy node rewrites the same few
+  // pages (calls in progress, balances) in commit after commit, and a checkpoint copies each page
+  // once however often it changed, and syncs the file once. Measured under the calls/s benchmark:
+  // commit time per call 69 µs -> 51 µs.
+  sqlite.pragma("wal_autocheckpoint = 10000");
   const database = reusingStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   registerSqliteStatements(db, database.prepare);
