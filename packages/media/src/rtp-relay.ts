@@ -1,4 +1,3 @@
-import { isIPv6 } from "node:net";
 import type { Endpoint } from "./endpoint.ts";
 import type {
   AllocateRequest,
@@ -204,7 +203,8 @@ export class RtpRelay implements MediaControl {
    * ports (an SDP the relay already rewrote, fed back to it, would make packets loop forever).
    */
   #reachable(endpoint: Endpoint | undefined): Endpoint | undefined {
-    if (endpoint === undefined || isIPv6(endpoint.address) !== (this.#config.ipVersion === 6))
+    // An endpoint's address is an IP literal (readSdp checked it): only IPv6 text has a colon.
+    if (endpoint === undefined || endpoint.address.includes(":") !== (this.#config.ipVersion === 6))
       return undefined;
     const own =
       endpoint.address === this.#config.advertisedAddress || endpoint.address === this.#config.bindAddress;

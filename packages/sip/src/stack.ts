@@ -21,7 +21,6 @@
  * requests through a delegate.
  */
 
-import { isIPv6 } from "node:net";
 import { networkInterfaces } from "node:os";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { formatVia } from "./grammar/via.ts";
@@ -240,10 +239,11 @@ export class SipStack {
     if (local === undefined) {
       throw new TransportError("TRANSPORT.NO_TRANSPORT", `no ${protocol} transport is listening`);
     }
-    const wantedFamily = family ?? (isIPv6(local.address) ? 6 : 4);
+    // Canonical IP text and host names: only IPv6 has a colon (isIPv6's regular expression is dearer).
+    const wantedFamily = family ?? (local.address.includes(":") ? 6 : 4);
     const address = isWildcard(local.address) ? interfaceAddress(wantedFamily) : local.address;
     const host = this.#advertisedHost ?? address;
-    return { host: isIPv6(host) ? `[${host}]` : host, port: local.port };
+    return { host: host.includes(":") ? `[${host}]` : host, port: local.port };
   }
 
   /**
@@ -600,7 +600,7 @@ function interfaceAddress(family: 4 | 6): string {
 function familyOfHost(host: string): 4 | 6 | undefined {
   const ip = canonicalIp(host);
   if (ip === undefined) return undefined;
-  return isIPv6(ip) ? 6 : 4;
+  return ip.includes(":") ? 6 : 4;
 }
 
 function sentByKey(via: Via): string {

@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { SipParseError } from "../grammar/sip-parse-error.ts";
 import { formatVia } from "../grammar/via.ts";
 import type { MessageLimits } from "../message/limits.ts";
-import { parseMessage } from "../message/parse-message.ts";
+import { type ParseOptions, parseMessage } from "../message/parse-message.ts";
 import { serializeMessage } from "../message/serialize-message.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../message/types.ts";
 import { rfc3261_8_2_6_badRequestResponse } from "./bad-request-response.ts";
@@ -91,6 +91,8 @@ export interface TransportLayerOptions extends MessageLimits {
 export class TransportLayer {
   readonly #transports: Transport[];
   readonly #limits: MessageLimits;
+  /** How every message received is parsed: made once, not per datagram. */
+  readonly #parseOptions: ParseOptions;
   readonly #pathMtu: number | undefined;
   readonly #lookup: AddressLookup;
   #handler: ((inbound: InboundMessage) => void) | undefined;
@@ -99,6 +101,7 @@ export class TransportLayer {
   constructor(options: TransportLayerOptions) {
     this.#transports = [...options.transports];
     this.#limits = { maxMessageSize: options.maxMessageSize, maxHeaders: options.maxHeaders };
+    this.#parseOptions = { ...this.#limits, validate: true };
     this.#pathMtu = options.pathMtu;
     this.#lookup = options.lookup ?? ((host) => dnsLookup(host, { all: true }));
     for (const transport of this.#transports) {
@@ -254,7 +257,7 @@ export class TransportLayer {
   #receive(transport: Transport, inbound: InboundBytes): void {
     let message: SipMessage;
     try {
-      message = parseMessage(inbound.bytes, { ...this.#limits, validate: true });
+      message = parseMessage(inbound.bytes, this.#parseOptions);
       if (message.kind === "request") {
         this.#stampTopVia(message, inbound.source);
       } else if (message.headers.via().length === 0) {
