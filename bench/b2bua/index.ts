@@ -4,8 +4,8 @@
  * through Kamailio 5.6 as an authenticating stateful proxy (kamailio.cfg), so the figure is a ratio.
  *
  *   npx tsx bench/b2bua/index.ts [--servers zaqros,kamailio] [--scenarios calls,registers]
- *        [--step-seconds 5] [--hold-ms 1000] [--users 1000] [--calls-start 100] [--registers-start 500]
- *        [--factor 2] [--resolution 0.1] [--max-steps 8] [--budget-seconds 300] [--failures-only]
+ *        [--step-seconds 5] [--hold-ms 1000] [--users 1000] [--calls-start 200] [--registers-start 1000]
+ *        [--factor 2] [--resolution 0.1] [--max-steps 10] [--budget-seconds 600] [--failures-only]
  *        [--profile] [--census] [--no-pin] [--keep]
  *
  * Servers are pinned to CPU 0, SIPp (phones and carrier) to CPU 1. Loopback only: Zaqros and
