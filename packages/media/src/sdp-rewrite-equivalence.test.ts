@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { type MediaDescription, parse, type SessionDescription, write } from "sdp-transform";
 import { readSdp } from "./sdp-media.ts";
 import { type RelayPorts, rewriteSdp, type SdpRewrite } from "./sdp-rewrite.ts";
+import { DISABLED_WITH_CONNECTION, PHONE_OFFER, SOFTPHONE_OFFER } from "./testing/phone-offer.ts";
 
 /**
  * The rewrite as it was written before it edited text line by line: clone sdp-transform's parse,
@@ -259,67 +260,6 @@ const T38_REINVITE = sdp(
   "a=silenceSupp:off - - - -",
 );
 
-/** Audio plus a video line the phone itself disabled, both with their own c=. */
-const DISABLED_WITH_CONNECTION = sdp(
-  "v=0",
-  "o=erin 3 3 IN IP4 192.168.7.7",
-  "s=-",
-  "t=0 0",
-  "m=audio 7000 RTP/AVP 0",
-  "c=IN IP4 192.168.7.7",
-  "a=rtcp:7001 IN IP4 192.168.7.7",
-  "m=video 0 RTP/AVP 96",
-  "c=IN IP4 192.168.7.7",
-  "a=rtcp:7003 IN IP4 192.168.7.7",
-  "a=rtpmap:96 H264/90000",
-  "a=fmtp:96 profile-level-id=42e01f;packetization-mode=1",
-);
-
-/** The same softphone the rewrite tests use, with a=tool and a=ssrc naming it. */
-const SOFTPHONE = sdp(
-  "v=0",
-  "o=zq27686730 1 2 IN IP4 127.0.0.1",
-  "s=zq27686730 calls",
-  "c=IN IP4 127.0.0.1",
-  "t=0 0",
-  "a=tool:baresip 1.0.0",
-  "m=audio 33980 RTP/AVP 0",
-  "a=ssrc:3735928559 cname:sip:zq27686730@127.0.0.1:33979",
-  "a=ssrc-group:FID 3735928559 1",
-  "a=sendrecv",
-);
-
-/** From the rewrite tests: ICE at both levels, a=rtcp with an address, crypto and a vendor attribute. */
-const PHONE_OFFER = sdp(
-  "v=0",
-  "o=alice 2890844526 2890844527 IN IP4 192.168.1.20",
-  "s=-",
-  "c=IN IP4 192.168.1.20",
-  "t=0 0",
-  "a=ice-lite",
-  "a=ice-options:trickle",
-  "m=audio 49170 RTP/AVP 0 8 101",
-  "c=IN IP4 192.168.1.20",
-  "b=AS:80",
-  "a=rtpmap:0 PCMU/8000",
-  "a=rtpmap:8 PCMA/8000",
-  "a=rtpmap:101 telephone-event/8000",
-  "a=fmtp:101 0-16",
-  "a=ptime:20",
-  "a=rtcp:49171 IN IP4 192.168.1.20",
-  "a=ice-ufrag:8hhY",
-  "a=ice-pwd:asd88fgpdd777uzjYhagZg",
-  "a=candidate:1 1 UDP 2130706431 192.168.1.20 49170 typ host",
-  "a=candidate:2 1 UDP 1694498815 198.51.100.7 61000 typ srflx raddr 192.168.1.20 rport 49170",
-  "a=end-of-candidates",
-  "a=ice-mismatch",
-  "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
-  "a=x-vendor-thing:42",
-  "a=sendrecv",
-  "m=video 0 RTP/AVP 96",
-  "a=rtpmap:96 H264/90000",
-);
-
 /**
  * Where the two knowingly differ, no fixture goes: the line editor keeps bytes the writer
  * normalised (`a=ptime:20.0`, a zero-padded o= version, trailing blanks, `b=` types the grammar
@@ -338,7 +278,7 @@ const FIXTURES: Record<string, string> = {
   IPV6_PHONE,
   T38_REINVITE,
   DISABLED_WITH_CONNECTION,
-  SOFTPHONE,
+  SOFTPHONE: SOFTPHONE_OFFER,
   PHONE_OFFER,
   "DESK_PHONE with LF line ends": DESK_PHONE.replaceAll("\r\n", "\n"),
   "DESK_PHONE without s=": DESK_PHONE.replace("s=SDP data\r\n", ""),
