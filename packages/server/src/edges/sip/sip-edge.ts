@@ -376,6 +376,8 @@ export class SipEdge {
 
   private onEnded(call: Call, record: CallRecord): void {
     this.calls.delete(call);
+    // The caller's INVITE transaction outlives the call by up to 32 s (Timer L); see letGoOfLateAnswers.
+    this.byInvite.delete(call.inviteTransaction);
     const creditTimer = this.creditTimers.get(call.id);
     if (creditTimer) this.stack.clock.clearTimeout(creditTimer);
     this.creditTimers.delete(call.id);

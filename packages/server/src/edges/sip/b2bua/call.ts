@@ -562,6 +562,7 @@ export class Call {
     this.finalStatus = this.answeredAt ? 200 : status;
     for (const timer of [this.noAnswerTimer, this.limitTimer])
       if (timer) this.deps.stack.clock.clearTimeout(timer);
+    this.letGoOfLateAnswers();
     const endedAt = this.deps.now();
     const release = this.mediaAllocated ? this.deps.media.release(this.id) : Promise.resolve(undefined);
     void release
@@ -587,6 +588,33 @@ export class Call {
         );
         this.deps.ended(this, record);
       });
+  }
+
+  /**
+   * After the answer, the B-leg INVITE transaction lives on for 64*T1 (RFC 6026 Timer M, 32 s over
+   * UDP) to pass up retransmissions of the callee's 2xx, which only need the ACK again. Once the
+   * call has ended, the transaction gets a user that sends that ACK and no longer this call, and
+   * the caller's INVITE transaction no longer leads to it either (sip-edge's onEnded): the call,
+   * with both INVITEs, its legs and SDP, is freed when it ends instead of 32 s later. A heap
+   * snapshot under bench/b2bua at 600 calls/s held 10,000 ended calls, about 30 KB each.
+   *
+   * @remarks RFC 6026 §8.4: "the client transaction MUST pass any retransmitted 2xx responses up
+   * to the TU". RFC 3261 §13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx
+   * received from the transaction layer."
+   */
+  private letGoOfLateAnswers(): void {
+    const attempt = this.answeredAttempt;
+    const leg = this.bLeg;
+    if (attempt?.transaction === undefined || leg === undefined) return;
+    const cseq = attempt.request.headers.cseq().seq;
+    const stack = this.deps.stack;
+    attempt.transaction.user = {
+      receiveResponse: (response) => {
+        if (response.status >= 200 && response.status < 300) {
+          void stack.sendAck(leg.ack(cseq), leg.target).catch(() => {});
+        }
+      },
+    };
   }
 
   private nextMaxForwards(): number {

@@ -160,6 +160,17 @@ describe("calls through the B2BUA with SIPp phones and carriers", () => {
     assert.equal((await fx.recordsAfter(before + 1)).at(-1)?.hangupCause, "callee");
   });
 
+  test("when the carrier sends its 200 again after the call ended, then it still gets an ACK", async () => {
+    const before = fx.records.length;
+    const uas = carrier(CARRIER_A_IP, carrierA.port, "carrier-answer-hangs-up-2xx-again.xml");
+    const uac = await (await phoneCall("call-device-callee-hangs-up.xml")).done;
+    const carrierRun = await uas.done;
+    assert.equal(uac.code, 0, uac.stderr + uac.stdout.slice(-2000));
+    // The carrier's scenario fails unless the retransmitted 200 is acknowledged within 4 s.
+    assert.equal(carrierRun.code, 0, carrierRun.stderr + carrierRun.stdout.slice(-2000));
+    assert.equal((await fx.recordsAfter(before + 1)).at(-1)?.hangupCause, "callee");
+  });
+
   test("when the first carrier answers 503, then the call completes through the second", async () => {
     const before = fx.records.length;
     const refusing = carrier(CARRIER_A_IP, carrierA.port, "carrier-503.xml");
