@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/b2bua/index.ts [--servers zaqros,kamailio] [--scenarios calls,registers]
  *        [--step-seconds 5] [--hold-ms 1000] [--users 1000] [--calls-start 200] [--registers-start 1000]
- *        [--factor 2] [--resolution 0.1] [--max-steps 10] [--budget-seconds 600] [--failures-only]
+ *        [--factor 2] [--resolution 0.1] [--max-steps 10] [--budget-seconds 900] [--failures-only]
  *        [--profile] [--census] [--no-pin] [--keep]
  *
  * Servers are pinned to CPU 0, SIPp (phones and carrier) to CPU 1. Loopback only: Zaqros and
@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { freeSipPort, freeTcpPort, freeUdpPort } from "./free-ports.ts";
 import { KamailioServer } from "./kamailio.ts";
@@ -31,6 +32,8 @@ const SERVER_IP = "127.0.0.1";
 const CARRIER_IP = "127.0.0.3";
 const DOMAIN = "bench.zaqros";
 const WARM_UP_SECONDS = 3;
+/** 64*T1 (32 s, how long a transaction of an overloaded step may live) and a second more. */
+const AFTER_FAILURE_MS = 33_000;
 
 const options = parseOptions(process.argv.slice(2));
 const pinned = options.pin && canPin();
@@ -59,11 +62,16 @@ async function runScenario(
     WARM_UP_SECONDS,
   );
   printStep(warmUp, "warm-up, not counted");
+  let previous: LoadStep | undefined;
   const ramp = await findHighestRate(
     async (rate) => {
+      // After a failed step, the transactions it left behind live for 64*T1 (32 s): the next step
+      // waits them out, on either server, so that it measures its own rate and not the aftermath.
+      if (previous !== undefined && previous.verdict !== "pass") await sleep(AFTER_FAILURE_MS);
       await settle(target.pids);
       const step = await loadStep(target, scenario, rate, context);
       printStep(step);
+      previous = step;
       return step;
     },
     {

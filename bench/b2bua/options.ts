@@ -34,7 +34,7 @@ export function parseOptions(args: string[]) {
     factor: value("--factor", 2),
     resolution: value("--resolution", 0.1),
     maxSteps: Math.round(value("--max-steps", 10)),
-    budgetSeconds: value("--budget-seconds", 600),
+    budgetSeconds: value("--budget-seconds", 900),
     profile: args.includes("--profile"),
     census: args.includes("--census"),
     failuresOnly: args.includes("--failures-only"),
