@@ -14,8 +14,8 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freeSipPort, freeTcpPort, freeUdpPort } from "./free-ports.ts";
 import { KamailioServer } from "./kamailio.ts";
 import { type LoadStep, loadStep, settle, type Target } from "./load-step.ts";
