@@ -42,7 +42,7 @@ import type {
   TransactionUser,
 } from "./transaction/transaction-user.ts";
 import type { ConnectionLimits } from "./transport/connection-limits.ts";
-import { canonicalIp } from "./transport/ip-address.ts";
+import { canonicalIp, ipFamily } from "./transport/ip-address.ts";
 import type { TlsSettings } from "./transport/socket-transport.ts";
 import { createTcpTransport } from "./transport/tcp-transport.ts";
 import { createTlsTransport } from "./transport/tls-transport.ts";
@@ -239,10 +239,10 @@ export class SipStack {
     if (local === undefined) {
       throw new TransportError("TRANSPORT.NO_TRANSPORT", `no ${protocol} transport is listening`);
     }
-    // Canonical IP text and host names: only IPv6 has a colon (isIPv6's regular expression is dearer).
-    const wantedFamily = family ?? (local.address.includes(":") ? 6 : 4);
+    const wantedFamily = family ?? ipFamily(local.address);
     const address = isWildcard(local.address) ? interfaceAddress(wantedFamily) : local.address;
     const host = this.#advertisedHost ?? address;
+    // An IPv6 literal is bracketed; a host name has no colon.
     return { host: host.includes(":") ? `[${host}]` : host, port: local.port };
   }
 
@@ -599,8 +599,7 @@ function interfaceAddress(family: 4 | 6): string {
 
 function familyOfHost(host: string): 4 | 6 | undefined {
   const ip = canonicalIp(host);
-  if (ip === undefined) return undefined;
-  return ip.includes(":") ? 6 : 4;
+  return ip === undefined ? undefined : ipFamily(ip);
 }
 
 function sentByKey(via: Via): string {

@@ -24,3 +24,12 @@ export function canonicalIp(host: string): string | undefined {
   }
   return compressed;
 }
+
+/**
+ * The family of a canonical IP literal (what canonicalIp returns): only IPv6 text has a colon.
+ * Asked on every send, where node:net's isIPv6 would run its long regular expression over an
+ * IPv4 address.
+ */
+export function ipFamily(address: string): 4 | 6 {
+  return address.includes(":") ? 6 : 4;
+}

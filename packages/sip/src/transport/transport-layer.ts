@@ -6,7 +6,7 @@ import { type ParseOptions, parseMessage } from "../message/parse-message.ts";
 import { serializeMessage } from "../message/serialize-message.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../message/types.ts";
 import { rfc3261_8_2_6_badRequestResponse } from "./bad-request-response.ts";
-import { canonicalIp } from "./ip-address.ts";
+import { canonicalIp, ipFamily } from "./ip-address.ts";
 import {
   defaultPort,
   type ResponseDestination,
@@ -144,7 +144,7 @@ export class TransportLayer {
   sentBy(protocol: TransportProtocol, family?: 4 | 6): LocalEndpoint | undefined {
     return this.#transports.find(
       (t) =>
-        t.protocol === protocol && t.local && (family === undefined || familyOf(t.local.address) === family),
+        t.protocol === protocol && t.local && (family === undefined || ipFamily(t.local.address) === family),
     )?.local;
   }
 
@@ -330,12 +330,12 @@ export class TransportLayer {
 
   /** Listening transports of `protocol` that can reach `address`, same-family ones first. */
   #candidates(protocol: TransportProtocol, address: string): Transport[] {
-    const family = familyOf(address);
+    const family = ipFamily(address);
     const sameFamily: Transport[] = [];
     const dualStack: Transport[] = [];
     for (const t of this.#transports) {
       if (t.protocol !== protocol || !t.local) continue;
-      if (familyOf(t.local.address) === family) sameFamily.push(t);
+      if (ipFamily(t.local.address) === family) sameFamily.push(t);
       else if (family === 4 && t.local.address === "::") dualStack.push(t);
     }
     return [...sameFamily, ...dualStack];
@@ -406,12 +406,4 @@ class ResponseFlow implements MessageFlow {
   serializeResponse(response: SipResponse): PreparedResponse {
     return this.#layer.serializeResponse(response, this.#receivedFrom);
   }
-}
-
-/**
- * The family of a canonical IP literal (see canonicalIp): only IPv6 text has a colon. Asked on
- * every send, where node:net's isIPv6 would run its long regular expression over an IPv4 address.
- */
-function familyOf(address: string): 4 | 6 {
-  return address.includes(":") ? 6 : 4;
 }

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
 import { isIPv6 } from "node:net";
-import { canonicalIp } from "./ip-address.ts";
+import { canonicalIp, ipFamily } from "./ip-address.ts";
 import type { InboundHandler, LocalEndpoint, SendTarget, Transport } from "./transport.ts";
 import { TransportError } from "./transport-error.ts";
 
@@ -148,8 +148,7 @@ export class UdpTransport implements Transport {
     const address = canonicalIp(host);
     if (address === undefined) return undefined;
     const socketIsV6 = this.#socketIsV6;
-    // Canonical IP text: only IPv6 has a colon (cheaper than isIPv6's regular expression).
-    const targetIsV6 = address.includes(":");
+    const targetIsV6 = ipFamily(address) === 6;
     if (socketIsV6 === targetIsV6) return address;
     if (socketIsV6 && !this.#options.ipv6Only) return `::ffff:${address}`;
     return undefined;
