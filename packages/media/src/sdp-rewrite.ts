@@ -38,7 +38,7 @@ const IDENTIFYING_ATTRIBUTE = /^a=(?:tool:|ssrc:|ssrc-group:)/i;
  * directions, crypto, bandwidth and unknown attributes are kept byte for byte, in the phone's order.
  *
  * A `c=0.0.0.0` (RFC 2543 hold) is kept as it is, so the far side keeps not sending. A line the
- * plan gives no ports is disabled (port 0) and loses its `a=rtcp`; its own c= is left alone.
+ * plan gives no ports is disabled (port 0) and loses its `a=rtcp`; its own c= names the relay too.
  *
  * @remarks The text is edited line by line rather than parsed and written again: this runs twice
  * per call, and sdp-transform's writer was a large share of the B2BUA's allocations. Lines that
