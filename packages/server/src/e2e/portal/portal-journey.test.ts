@@ -608,6 +608,12 @@ describe("portal in Chromium (SQLite)", () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).focus();
       await page.keyboard.press("Enter");
       await page.getByRole("heading", { level: 1, name }).waitFor();
+      // The link and the heading share their text: wait for the heading itself to hold the focus,
+      // which React moves there just after the page paints, before the next link is focused.
+      await page.waitForFunction(
+        (text) => document.activeElement?.tagName === "H1" && document.activeElement.textContent === text,
+        name,
+      );
       assert.equal(await focused(), name, `focus moves to the heading of ${name}`);
     }
     await context.close();
