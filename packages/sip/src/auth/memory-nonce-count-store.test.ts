@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { MemoryNonceCountStore } from "./memory-nonce-count-store.ts";
 
 const now = 1_000_000;
@@ -50,4 +52,24 @@ test("when entries expire, then they are dropped and their room is reused withou
 test("when the cap is not a positive integer, then construction throws a RangeError", () => {
   assert.throws(() => new MemoryNonceCountStore({ maxEntries: 0 }), RangeError);
   assert.throws(() => new MemoryNonceCountStore({ maxEntries: 1.5 }), RangeError);
+});
+
+test("when nonces are cut out of large requests, then the store keeps the nonces, not the requests", () => {
+  setFlagsFromString("--expose-gc");
+  const collect = runInNewContext("gc") as () => void;
+  const store = new MemoryNonceCountStore({ maxEntries: 5_000 });
+  // Each nonce is a slice of its own 8 KB header section, as the parser hands them over.
+  const cut = (i: number) => {
+    const head = `${"X-Filler: ".padEnd(8_000, "x")}\r\nAuthorization: Digest nonce="${i.toString().padStart(64, "n")}"`;
+    return head.slice(head.indexOf('nonce="') + 7, -1);
+  };
+  collect();
+  const before = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < 5_000; i++) store.use({ nonce: cut(i), nc: 1, expiresAt, now });
+  collect();
+  const grown = getHeapStatistics().used_heap_size - before;
+  assert.equal(store.size, 5_000);
+  assert.equal(store.use({ nonce: cut(42), nc: 1, expiresAt, now }), "replay");
+  // 5,000 header sections would be 40 MB; 5,000 nonces and their counts are well under 2 MB.
+  assert.ok(grown < 4_000_000, `the store grew the heap by ${(grown / 1e6).toFixed(1)} MB`);
 });

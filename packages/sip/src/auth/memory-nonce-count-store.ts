@@ -1,3 +1,4 @@
+import { ownCopy } from "../message/own-copy.ts";
 import type { NonceCountStore, NonceCountUse, NonceCountVerdict } from "./nonce-count-store.ts";
 
 export interface MemoryNonceCountStoreOptions {
@@ -49,7 +50,9 @@ export class MemoryNonceCountStore implements NonceCountStore {
     if (expiresAt <= this.#forgottenUntil) return "forgotten";
     if (expiresAt < now) return "forgotten";
     while (this.#entries.size >= this.#maxEntries) this.#evictOldest();
-    this.#entries.set(nonce, { highestNc: nc, expiresAt });
+    // The nonce was cut out of the request's Authorization header: kept as a slice, it would keep
+    // the request's whole header section alive for the nonce's lifetime.
+    this.#entries.set(ownCopy(nonce), { highestNc: nc, expiresAt });
     return "fresh";
   }
 
