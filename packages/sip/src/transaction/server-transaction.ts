@@ -1,7 +1,7 @@
+import { ownCopy } from "../message/own-copy.ts";
 import { parseMessage } from "../message/parse-message.ts";
 import type { SipRequest, SipResponse, Via } from "../message/types.ts";
 import { isRfc3261Branch } from "./branch.ts";
-import { ownCopy } from "../message/own-copy.ts";
 import { TimedTransaction } from "./timed-transaction.ts";
 import type { TransactionContext } from "./transaction-context.ts";
 import type { SerializedResponse, TransactionTransport } from "./transaction-transport.ts";
