@@ -611,8 +611,7 @@ describe("portal in Chromium (SQLite)", () => {
       // The link and the heading share their text: wait for the heading itself to hold the focus,
       // which React moves there just after the page paints, before the next link is focused.
       await page.waitForFunction(
-        (text) => document.activeElement?.tagName === "H1" && document.activeElement.textContent === text,
-        name,
+        `document.activeElement?.tagName === "H1" && document.activeElement.textContent === ${JSON.stringify(name)}`,
       );
       assert.equal(await focused(), name, `focus moves to the heading of ${name}`);
     }
