@@ -22,7 +22,22 @@ const USD = (units: number) => units * 1_000_000;
 // through a plain HTTP listener that hands the body and headers over exactly as received.
 const sandbox = new PayPalSandbox();
 let target: PaymentsService | undefined;
-const webhookOutcomes: Array<{ status: number; outcome?: string; code?: string }> = [];
+/** What the receiver answered to each delivery, with the event's type (PayPal's `event_type`). */
+const webhookOutcomes: Array<{ eventType: string; status: number; outcome?: string; code?: string }> = [];
+/**
+ * The answers to deliveries of one event type, oldest first. Deliveries overlap (the order's
+ * CHECKOUT.ORDER.APPROVED may finish after the capture's event), so a test looks up the event it
+ * means rather than the last delivery.
+ */
+const outcomesOf = (eventType: string) => webhookOutcomes.filter((o) => o.eventType === eventType);
+
+function eventTypeOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { event_type?: unknown }).event_type);
+  } catch {
+    return "(not JSON)";
+  }
+}
 let receiver: Server;
 let webhookId = "";
 
@@ -32,6 +47,8 @@ before(async () => {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const header = (name: string) => request.headers[name] as string | undefined;
+      const body = Buffer.concat(chunks).toString("utf8");
+      const eventType = eventTypeOf(body);
       (target as PaymentsService)
         .handleWebhook(
           {
@@ -41,16 +58,16 @@ before(async () => {
             certUrl: header("paypal-cert-url"),
             authAlgo: header("paypal-auth-algo"),
           },
-          Buffer.concat(chunks).toString("utf8"),
+          body,
         )
         .then(
           (handled) => {
-            webhookOutcomes.push({ status: 200, outcome: handled.outcome });
+            webhookOutcomes.push({ eventType, status: 200, outcome: handled.outcome });
             response.writeHead(200).end();
           },
           (error: unknown) => {
             const status = error instanceof DomainError ? 400 : 500;
-            webhookOutcomes.push({ status, code: (error as DomainError).code });
+            webhookOutcomes.push({ eventType, status, code: (error as DomainError).code });
             response.writeHead(status).end();
           },
         );
@@ -142,7 +159,7 @@ forEachDialectWithServices(
       assert.equal((await topUpEntries(accountId)).length, 1);
       // The webhook for the same capture arrived too, before or after the return: one of the two
       // credited, the other found it done.
-      const webhook = webhookOutcomes.at(-1);
+      const webhook = outcomesOf("PAYMENT.CAPTURE.COMPLETED").at(-1);
       assert.equal(webhook?.status, 200);
       assert.deepEqual([handled.outcome, webhook?.outcome].sort(), ["already-credited", "credited"]);
       const [listed] = await services.payments.list(accountId);
@@ -169,7 +186,9 @@ forEachDialectWithServices(
       assert.equal(await balanceOf(accountId), USD(20));
       assert.equal((await topUpEntries(accountId)).length, 1);
       assert.deepEqual(
-        webhookOutcomes.slice(-2).map((o) => o.outcome),
+        outcomesOf("PAYMENT.CAPTURE.COMPLETED")
+          .slice(-2)
+          .map((o) => o.outcome),
         ["duplicate", "duplicate"],
       );
     });
@@ -256,7 +275,7 @@ forEachDialectWithServices(
         "staff see it among flagged top-ups",
       );
       // The webhook of the same capture does not credit it either.
-      assert.equal(webhookOutcomes.at(-1)?.outcome, "recorded");
+      assert.equal(outcomesOf("PAYMENT.CAPTURE.COMPLETED").at(-1)?.outcome, "recorded");
       assert.equal(await balanceOf(accountId), 0);
     });
 
@@ -312,7 +331,7 @@ forEachDialectWithServices(
       await sandbox.settled();
       assert.equal(refunded.status, "refunded");
       assert.equal(await balanceOf(accountId), 0);
-      assert.equal(webhookOutcomes.at(-1)?.outcome, "duplicate");
+      assert.equal(outcomesOf("PAYMENT.CAPTURE.REFUNDED").at(-1)?.outcome, "duplicate");
       const refunds = (await services.ledger.entries(accountId)).filter((e) => e.kind === "refund");
       assert.equal(refunds.length, 1);
       assert.equal(refunds[0]?.amount, -USD(12));
@@ -386,7 +405,7 @@ forEachDialectWithServices(
       assert.equal(await balanceOf(accountId), 0);
       sandbox.settlePending(first.value.captureId as string, "COMPLETED");
       await sandbox.settled();
-      assert.equal(webhookOutcomes.at(-1)?.outcome, "credited");
+      assert.equal(outcomesOf("PAYMENT.CAPTURE.COMPLETED").at(-1)?.outcome, "credited");
       assert.equal(await balanceOf(accountId), USD(8));
       const again = await services.payments.completeReturn(topUp.id, token);
       assert.equal(again.outcome, "already-credited");
