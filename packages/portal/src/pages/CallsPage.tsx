@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { apiUrl } from "../api.ts";
 import { CallsTable } from "../components/CallsTable.tsx";
@@ -57,23 +57,34 @@ function toQuery(filters: Filters): { query: Record<string, string> } | { proble
   return { query };
 }
 
-/** Call records with date, number and status filters (kept in the address), pages, and CSV download. */
-export function CallsPage() {
-  const [params, setParams] = useSearchParams();
-  const applied: Filters = {
+/** The filters an address holds. */
+function filtersIn(params: URLSearchParams): Filters {
+  return {
     from: params.get("from") ?? "",
     to: params.get("to") ?? "",
     number: params.get("number") ?? "",
     status: params.get("status") ?? "",
   };
+}
+
+/** Call records with date, number and status filters (kept in the address), pages, and CSV download. */
+export function CallsPage() {
+  const [params, setParams] = useSearchParams();
+  const applied = filtersIn(params);
   const appliedKey = JSON.stringify(applied);
   const [draft, setDraft] = useState<Filters>(applied);
   // Cursors of the pages before the current one; the current page's cursor is the last.
   const [cursors, setCursors] = useState<string[]>([]);
 
-  // A new filter starts again at the first page.
+  // The filters this form just applied: their arrival in the address must not reset the form,
+  // which the customer may already be changing again.
+  const submitted = useRef<string | undefined>(undefined);
+
+  // A new filter starts again at the first page. Filters that come from elsewhere (Clear, the
+  // browser's back and forward) are shown in the form.
   useEffect(() => {
-    setDraft(JSON.parse(appliedKey));
+    if (appliedKey !== submitted.current) setDraft(JSON.parse(appliedKey));
+    submitted.current = undefined;
     setCursors([]);
   }, [appliedKey]);
 
@@ -86,6 +97,7 @@ export function CallsPage() {
     event.preventDefault();
     const next = new URLSearchParams();
     for (const [key, value] of Object.entries(draft)) if (value.trim()) next.set(key, value.trim());
+    submitted.current = JSON.stringify(filtersIn(next));
     setParams(next);
   };
 

@@ -210,6 +210,8 @@ describe("portal in Chromium (SQLite)", () => {
     await page.getByText("No calls match these filters").waitFor();
     await page.getByRole("button", { name: "Clear" }).click();
     await row.waitFor();
+    assert.equal(await page.getByLabel("Number").inputValue(), "", "Clear empties the form too");
+    assert.equal(await page.getByLabel("Status").inputValue(), "");
 
     // CSV download holds the same call with its cost.
     const [download] = await Promise.all([
