@@ -13,15 +13,28 @@ import type { Database } from "./schema.ts";
 /** Hands out a prepared statement for an SQL text (the connection's statement cache). */
 export type PrepareStatement = (sql: string) => SQLite.Statement;
 
-/** The statement cache of each SQLite database Kysely was opened over (see openDatabase). */
-const statementsOf = new WeakMap<Kysely<Database>, PrepareStatement>();
-
-export function registerSqliteStatements(db: Kysely<Database>, prepare: PrepareStatement): void {
-  statementsOf.set(db, prepare);
+/** What a root Kysely handle over SQLite lets the prebuilt hot queries use (see openDatabase). */
+export interface SqliteAccess {
+  /** The connection's statement cache. */
+  prepare: PrepareStatement;
+  /**
+   * True while nobody holds the connection: no transaction, no query, no result being streamed
+   * (Kysely's connection is not acquired and SQLite is in autocommit mode). A statement run
+   * directly then is exactly what Kysely would run once it had acquired the connection.
+   */
+  idle(): boolean;
 }
 
-export function sqliteStatementsOf(db: Kysely<Database>): PrepareStatement | undefined {
-  return statementsOf.get(db);
+/** The SQLite access of each database Kysely was opened over (see openDatabase). */
+const accessOf = new WeakMap<Kysely<Database>, SqliteAccess>();
+
+export function registerSqliteAccess(db: Kysely<Database>, access: SqliteAccess): void {
+  accessOf.set(db, access);
+}
+
+/** Only for the root handle `openDatabase` returned; transactions and other handles have none. */
+export function sqliteAccessOf(db: unknown): SqliteAccess | undefined {
+  return accessOf.get(db as Kysely<Database>);
 }
 
 /**

@@ -39,6 +39,30 @@ forEachDialect("query template", (database) => {
     });
   });
 
+  test("when a write transaction is open and not yet committed, then a template read outside it never sees its rows", async () => {
+    const { db } = database();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted = () => {};
+    const insertedYet = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const rolledBack = writeTransaction(db, async (tx) => {
+      await tx.insertInto("rate_plans").values(plan("qt-uncommitted", 1)).execute();
+      inserted();
+      await gate;
+      throw new Error("rolled back on purpose");
+    });
+    await insertedYet;
+    const read = planByIdAbove(db, "qt-uncommitted", 0);
+    release();
+    await assert.rejects(rolledBack, /rolled back on purpose/);
+    assert.deepEqual(await read, []);
+    assert.deepEqual(await planByIdAbove(db, "qt-uncommitted", 0), []);
+  });
+
   test("when an argument does not become a bound parameter, then the first use says so", async () => {
     const { db } = database();
     const broken = queryTemplate(1, (db, limit: number) =>

@@ -1,5 +1,5 @@
 import { type Compilable, CompiledQuery } from "kysely";
-import { heldSqliteConnection } from "./held-sqlite-connection.ts";
+import { heldSqliteConnection, type PrepareStatement, sqliteAccessOf } from "./held-sqlite-connection.ts";
 import { type Executor, isPostgres } from "./write-transaction.ts";
 
 /** Stand-ins for the arguments while the query is built once; never sent to the database. */
@@ -21,10 +21,10 @@ export function queryTemplate<Args extends readonly unknown[], Row>(
   const prepared = prepareTemplate(arity, build);
   return async (db, ...args) => {
     const { sql, parameters } = prepared(db, args);
-    const held = heldSqliteConnection(db);
-    if (held) {
+    const prepare = directStatements(db);
+    if (prepare) {
       // As Kysely's SQLite driver does: rows from a statement that returns them, else run it.
-      const statement = held.prepare(sql);
+      const statement = prepare(sql);
       if (statement.reader) return statement.all(parameters) as Row[];
       statement.run(parameters);
       return [];
@@ -45,11 +45,25 @@ export function commandTemplate<Args extends readonly unknown[]>(
   const prepared = prepareTemplate(arity, build);
   return async (db, ...args) => {
     const { sql, parameters } = prepared(db, args);
-    const held = heldSqliteConnection(db);
-    if (held) return held.prepare(sql).run(parameters).changes;
+    const prepare = directStatements(db);
+    if (prepare) return prepare(sql).run(parameters).changes;
     const result = await db.executeQuery(CompiledQuery.raw(sql, parameters));
     return Number(result.numAffectedRows ?? 0);
   };
+}
+
+/**
+ * Where a template may run its statement straight on the SQLite connection, skipping Kysely's
+ * connection request and promise chain: inside a write transaction that holds the connection
+ * (HeldSqliteConnection), and on the root handle while the connection is idle (no transaction
+ * open, nobody holding it), as most of the reads of every REGISTER and call find it. Anywhere
+ * else (a transaction in progress, PostgreSQL) it goes through Kysely, which waits its turn.
+ */
+function directStatements(db: Executor): PrepareStatement | undefined {
+  const held = heldSqliteConnection(db);
+  if (held) return held.prepare;
+  const access = sqliteAccessOf(db);
+  return access?.idle() ? access.prepare : undefined;
 }
 
 /** The SQL of a template for the executor's dialect (compiled on first use) and its parameters for `args`. */

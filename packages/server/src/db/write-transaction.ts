@@ -1,5 +1,5 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
-import { HeldSqliteConnection, sqliteStatementsOf } from "./held-sqlite-connection.ts";
+import { HeldSqliteConnection, sqliteAccessOf } from "./held-sqlite-connection.ts";
 import type { Database } from "./schema.ts";
 
 /** A connection inside a transaction, or the root handle when a query needs none. */
@@ -17,7 +17,7 @@ export async function writeTransaction<T>(
   work: (tx: Executor) => Promise<T>,
 ): Promise<T> {
   if (isPostgres(db)) return db.transaction().execute(work);
-  const statements = sqliteStatementsOf(db);
+  const statements = sqliteAccessOf(db)?.prepare;
   return db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
     try {
