@@ -1,4 +1,10 @@
-import { type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from "kysely";
+import {
+  type DatabaseConnection,
+  type Driver,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
 
 /** Kysely's SQLite driver, telling whether its one connection is held by anyone right now. */
 class TrackedSqliteDriver extends SqliteDriver {
