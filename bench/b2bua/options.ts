@@ -35,6 +35,7 @@ export function parseOptions(args: string[]) {
     resolution: value("--resolution", 0.1),
     maxSteps: Math.round(value("--max-steps", 10)),
     budgetSeconds: value("--budget-seconds", 900),
+    warmUpSeconds: value("--warm-up-seconds", 25),
     profile: args.includes("--profile"),
     census: args.includes("--census"),
     failuresOnly: args.includes("--failures-only"),

@@ -9,7 +9,8 @@ export interface ScenarioResult {
   server: ServerName;
   scenario: ScenarioName;
   ramp: RampResult<LoadStep>;
-  warmUp: LoadStep;
+  /** The warm-up's parts, not counted. */
+  warmUp: LoadStep[];
   rssAtEndBytes: number;
   /** The main thread's .cpuprofile, and how long start-up took (left out of the summary). */
   profile?: { file: string; startupSeconds: number };
