@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freeSipPort, freeTcpPort, freeUdpPort } from "./free-ports.ts";
 import { KamailioServer } from "./kamailio.ts";
-import { type LoadStep, loadStep, settle, type Target } from "./load-step.ts";
+import { type LoadStep, loadStep, PHONE_IP, settle, type Target } from "./load-step.ts";
 import { type Placement, parseOptions, passRule, type ScenarioName } from "./options.ts";
 import { usageOf } from "./process-usage.ts";
 import { Children, canPin, pinSelf } from "./processes.ts";
@@ -52,7 +52,7 @@ async function runScenario(
       ` (${options.stepSeconds} s per step; ${passRule(options)})`,
   );
   printStepHeader();
-  const context = { children, options, placement, files };
+  const context = { children, options, placement, files, phonePort: await freeUdpPort(PHONE_IP) };
   // A cold server fails its first busy seconds, and Zaqros keeps getting cheaper per call for
   // thousands of calls (V8 compiles its hot code in the background, the relay's idle socket pairs
   // fill up): a step run before that measures the start-up, not the server. Two parts, not

@@ -67,6 +67,13 @@ export interface StepContext {
   options: BenchOptions;
   placement: Placement;
   files: { users: string; stats: string };
+  /**
+   * The phones' SIP port, the same in every step of a scenario: a phone refreshing its
+   * registration keeps its contact. With a new port each step, every step added a contact to every
+   * device (Expires 300 s), so later steps read, wrote and answered more bindings than earlier ones,
+   * and a search's last steps measured more state, not only more load.
+   */
+  phonePort: number;
 }
 
 /**
@@ -114,7 +121,7 @@ export async function loadStep(
     scenario: scenario === "calls" ? "uac-call.xml" : "uac-register.xml",
     remote: target.remote,
     localIp: PHONE_IP,
-    localPort: await freeUdpPort(PHONE_IP),
+    localPort: context.phonePort,
     mediaPort: await freeUdpPort(PHONE_IP),
     usersFile: files.users,
     ...(scenario === "calls" ? { service: DIALLED, holdMs: options.holdMs } : {}),
