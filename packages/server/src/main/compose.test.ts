@@ -36,8 +36,9 @@ test("when shutdown starts while a request is in flight, then that request compl
   const inFlight = fetch(new URL("/slow", portalUrl));
   await new Promise((r) => setTimeout(r, 100));
   const stopped = platform.stop();
-  await new Promise((r) => setTimeout(r, 50));
-  await assert.rejects(fetch(new URL("/healthz", portalUrl)), "no new connections once stopping");
+  // stop() closes the HTTP listener after the jobs and the SIP edge: wait (bounded) until it has,
+  // while the slow request is still held open.
+  await assert.rejects(refusedWithin(portalUrl, 5_000), "no new connections once stopping");
   release();
   const response = await inFlight;
   assert.equal(response.status, 200);
@@ -56,3 +57,12 @@ test("when work in flight outlasts the shutdown timeout, then shutdown finishes 
   assert.ok(Date.now() - started < 3000, "stop returned soon after the timeout");
   assert.ok((await stuck) instanceof Error, "the stuck request was cut");
 });
+
+/** Resolves if the server still answers new connections after `ms`; rejects once it refuses them. */
+async function refusedWithin(portalUrl: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await fetch(new URL("/healthz", portalUrl), { signal: AbortSignal.timeout(1_000) });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
