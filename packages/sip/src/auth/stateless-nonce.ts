@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { HmacSha256Key } from "./hmac-sha256.ts";
 
 const VERSION = 1;
 const ISSUED_AT_BYTES = 6;
@@ -47,44 +48,27 @@ export type NonceCheck =
   | { readonly status: "expired"; readonly issuedAt: number; readonly expiresAt: number }
   | { readonly status: "invalid"; readonly why: "format" | "mac" | "future" };
 
-function secretBytes(secret: Uint8Array | string): Uint8Array {
+/** The key of the last secret used: a deployment has one secret, and every request uses it. */
+let lastKey: { secret: Uint8Array | string; key: HmacSha256Key } | undefined;
+
+function macKey(secret: Uint8Array | string): HmacSha256Key {
+  if (lastKey?.secret === secret) return lastKey.key;
   const bytes = typeof secret === "string" ? Buffer.from(secret, "utf8") : secret;
   if (bytes.length < MIN_NONCE_SECRET_BYTES) {
     throw new RangeError(`digest nonce secret must be at least ${MIN_NONCE_SECRET_BYTES} bytes`);
   }
-  return bytes;
+  const key = new HmacSha256Key(bytes);
+  // A caller's byte array may change after this call: only a string is known to stay the same.
+  if (typeof secret === "string") lastKey = { secret, key };
+  return key;
 }
 
-function mac(key: Uint8Array, body: Uint8Array, realm: string): Buffer {
-  return createHmac("sha256", key).update(body).update(realm, "utf8").digest();
+function mac(key: HmacSha256Key, body: Uint8Array, realm: string): Buffer {
+  return key.mac(body, Buffer.from(realm, "utf8"));
 }
 
-/**
- * A fresh nonce for `realm`, valid from `issuedAt`.
- *
- * Nonces carry their own issue time and an HMAC-SHA-256 over it, so any node that holds the
- * secret can validate them without remembering anything.
- *
- * Layout (48 bytes, sent as 64 base64url characters):
- * ```
- *   version(1) | issuedAt ms since epoch, big-endian(6) | random(9) | HMAC-SHA-256(32)
- *   HMAC key  = server secret
- *   HMAC data = version | issuedAt | random | UTF-8 realm
- * ```
- * The random part makes each nonce unique (nonce-count tracking is per nonce) and is the per-nonce
- * salt; binding the realm stops a nonce issued for one realm being used in another.
- *
- * @remarks RFC 2617 §3.2.1 suggests "time-stamp H(time-stamp ":" ETag ":" private-key)" and explains:
- * "With a nonce of this form a server would recalculate the hash portion after receiving the client
- * authentication header and reject the request if it did not match the nonce from that header or if
- * the time-stamp value is not recent enough." RFC 3261 §22.4 item 4: "The example procedure for
- * choosing a nonce based on Etag does not work for SIP", hence the realm and random bytes in place
- * of the ETag. RFC 2617 §3.2.1: "It is recommended that this string be base64 or hexadecimal data."
- *
- * @throws RangeError when the secret is shorter than 16 bytes (a configuration error).
- */
 export function issueNonce(input: IssueNonceInput): string {
-  const key = secretBytes(input.secret);
+  const key = macKey(input.secret);
   const issuedAt = Math.floor(input.issuedAt);
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0 || issuedAt >= 2 ** (8 * ISSUED_AT_BYTES)) {
     throw new RangeError("digest nonce issue time out of range");
@@ -104,7 +88,7 @@ export function issueNonce(input: IssueNonceInput): string {
  * @throws RangeError when the secret is shorter than 16 bytes (a configuration error).
  */
 export function checkNonce(nonce: string, input: CheckNonceInput): NonceCheck {
-  const key = secretBytes(input.secret);
+  const key = macKey(input.secret);
   if (!NONCE_PATTERN.test(nonce)) return { status: "invalid", why: "format" };
   const bytes = Buffer.from(nonce, "base64url");
   if (bytes.length !== NONCE_BYTES || bytes.readUInt8(0) !== VERSION) {
