@@ -67,6 +67,30 @@ function mac(key: HmacSha256Key, body: Uint8Array, realm: string): Buffer {
   return key.mac(body, Buffer.from(realm, "utf8"));
 }
 
+/**
+ * A fresh nonce for `realm`, valid from `issuedAt`.
+ *
+ * Nonces carry their own issue time and an HMAC-SHA-256 over it, so any node that holds the
+ * secret can validate them without remembering anything.
+ *
+ * Layout (48 bytes, sent as 64 base64url characters):
+ * ```
+ *   version(1) | issuedAt ms since epoch, big-endian(6) | random(9) | HMAC-SHA-256(32)
+ *   HMAC key  = server secret
+ *   HMAC data = version | issuedAt | random | UTF-8 realm
+ * ```
+ * The random part makes each nonce unique (nonce-count tracking is per nonce) and is the per-nonce
+ * salt; binding the realm stops a nonce issued for one realm being used in another.
+ *
+ * @remarks RFC 2617 §3.2.1 suggests "time-stamp H(time-stamp ":" ETag ":" private-key)" and explains:
+ * "With a nonce of this form a server would recalculate the hash portion after receiving the client
+ * authentication header and reject the request if it did not match the nonce from that header or if
+ * the time-stamp value is not recent enough." RFC 3261 §22.4 item 4: "The example procedure for
+ * choosing a nonce based on Etag does not work for SIP", hence the realm and random bytes in place
+ * of the ETag. RFC 2617 §3.2.1: "It is recommended that this string be base64 or hexadecimal data."
+ *
+ * @throws RangeError when the secret is shorter than 16 bytes (a configuration error).
+ */
 export function issueNonce(input: IssueNonceInput): string {
   const key = macKey(input.secret);
   const issuedAt = Math.floor(input.issuedAt);
