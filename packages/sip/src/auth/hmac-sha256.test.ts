@@ -41,6 +41,18 @@ test("when any key signs a message split in parts, then the MAC equals node's cr
   );
 });
 
+test("when a key is exactly one block or one byte longer, then only the longer one is hashed first", () => {
+  for (const length of [63, 64, 65]) {
+    const key = Buffer.alloc(length, 0x5a);
+    const data = Buffer.from("REGISTER");
+    assert.deepEqual(
+      new HmacSha256Key(key).mac(data),
+      createHmac("sha256", key).update(data).digest(),
+      `${length}`,
+    );
+  }
+});
+
 test("when one key signs two messages, then the second MAC does not depend on the first", () => {
   const key = new HmacSha256Key(Buffer.from("a server secret of 32 bytes!!!!!"));
   const first = key.mac(Buffer.from("one"));
