@@ -49,7 +49,7 @@ export type NonceCheck =
   | { readonly status: "invalid"; readonly why: "format" | "mac" | "future" };
 
 /** The key of the last secret used: a deployment has one secret, and every request uses it. */
-let lastKey: { secret: Uint8Array | string; key: HmacSha256Key } | undefined;
+let lastKey: { secret: string; key: HmacSha256Key } | undefined;
 
 function macKey(secret: Uint8Array | string): HmacSha256Key {
   if (lastKey?.secret === secret) return lastKey.key;
