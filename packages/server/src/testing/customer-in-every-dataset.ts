@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
+import { DomainError } from "../domains/domain-error.ts";
 import { CURRENT_LEGAL_VERSIONS } from "../domains/identity/legal-versions.ts";
 import type { Services } from "../main/compose.ts";
 import type { ManualClock } from "./test-services.ts";
@@ -67,8 +68,7 @@ export async function seedCustomerInEveryDataset(
     })
     .execute();
 
-  const number = `+1415555${String(Math.floor(1000 + Math.random() * 8999))}`;
-  await services.numbers.assign(number, accountId);
+  const number = await assignUnusedNumber(services, accountId);
   await services.apiKeys.create(accountId, { name: "seed key", scope: "read" });
   const apiKey = await db
     .selectFrom("api_keys")
@@ -220,4 +220,21 @@ export async function seedCustomerInEveryDataset(
     cdrId,
     calledNumber,
   };
+}
+
+/**
+ * Gives the account a random +1 415 555 number no other account in this database holds. A test
+ * file seeds many customers into one database, so a random pick alone collides now and then.
+ */
+async function assignUnusedNumber(services: Services, accountId: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const number = `+1415555${String(1000 + Math.floor(Math.random() * 9000))}`;
+    try {
+      await services.numbers.assign(number, accountId);
+      return number;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === "NUMBER.TAKEN")) throw error;
+    }
+  }
+  throw new Error("no unused +1415555 number found in 50 attempts");
 }
